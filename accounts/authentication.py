@@ -1,0 +1,44 @@
+"""API key authentication, shared by the webhook and the REST API.
+
+The key comes from the ``X-API-KEY`` header or, as LeadSquared's setup recommends, the
+``x_api_key`` query parameter.
+"""
+from dataclasses import dataclass
+
+from rest_framework import authentication, exceptions
+
+from accounts.models import ApiKey, Workspace
+
+
+@dataclass
+class WorkspaceClient:
+    """The authenticated caller of an API-key request: a workspace, not a person."""
+
+    workspace: Workspace
+    api_key: ApiKey
+
+    is_authenticated = True
+    is_active = True
+
+
+def key_from_request(request) -> str | None:
+    return request.META.get("HTTP_X_API_KEY") or request.GET.get("x_api_key") or None
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        raw_key = key_from_request(request)
+        if raw_key is None:
+            return None
+
+        api_key = ApiKey.find(raw_key)
+        if api_key is None:
+            raise exceptions.AuthenticationFailed(
+                "Invalid or revoked API key. Create a key in Dashboard → API Keys and send it "
+                "as the X-API-KEY header or the x_api_key query parameter."
+            )
+        api_key.record_use()
+        return WorkspaceClient(api_key.workspace, api_key), api_key
+
+    def authenticate_header(self, request):
+        return "X-API-KEY"

@@ -1,0 +1,38 @@
+"""Print what `make run` offers: dashboard, login, webhook URL and a ready curl command."""
+import json
+import shlex
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from accounts.management.commands.demo import SAMPLE_LEAD
+
+
+class Command(BaseCommand):
+    help = "Print the dashboard URL, demo login, webhook URL and a curl command that posts the sample lead."
+
+    def add_arguments(self, parser):
+        parser.add_argument("demo_json", help="File holding the output of `manage.py demo --json`.")
+
+    def handle(self, *args, demo_json, **options):
+        with open(demo_json) as file:
+            demo = json.load(file)
+        base = settings.PUBLIC_BASE_URL.rstrip("/")
+        curl = (
+            f"curl -sS -X POST {shlex.quote(demo['webhook_url'])} "
+            f"-H 'Content-Type: application/json' --data-binary @{shlex.quote(str(SAMPLE_LEAD))}"
+        )
+        self.stdout.write(
+            "\n"
+            f"  Dashboard:    {base}/\n"
+            f"  Admin:        {base}/admin/\n"
+            f"  Login:        {demo['username']} / {demo['password']}\n"
+            f"  Agent id:     {demo['agent_id']}\n"
+            f"  Webhook URL:  {demo['webhook_url']}\n"
+            "\n"
+            "  Post the sample LeadSquared lead:\n"
+            f"    {curl}\n"
+            f"  Then follow the call:  curl -sS -H 'X-API-KEY: {demo['api_key']}' {base}/api/v1/calls\n"
+            "\n"
+            "  Ctrl-C stops the web server, worker and beat.\n"
+        )

@@ -1,0 +1,19 @@
+"""Settings for the test suite: the production settings, with test-only adjustments.
+
+``DATABASE_URL`` and ``CELERY_BROKER_URL`` are honoured, so the same suite runs on the
+embedded defaults and against PostgreSQL and Redis.
+"""
+import os
+import uuid
+from pathlib import Path
+
+os.environ.setdefault("CALLKARO_VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test"))
+
+from callkaro.settings import *  # noqa: E402,F403
+
+# Each test session gets its own queue, so messages left by an earlier run are never consumed.
+CELERY_TASK_DEFAULT_QUEUE = f"callkaro-test-{uuid.uuid4().hex[:8]}"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SIMULATOR_CALL_SECONDS = float(os.environ.get("SIMULATOR_CALL_SECONDS", "0.3"))
+DISPATCH_INTERVAL = 0.5
+LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "WARNING")  # noqa: F405

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path
+
+
+def health(request):
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("", include("webhooks.urls")),
+    path("api/v1/", include("calls.api_urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", health, name="health"),
+]

@@ -1,0 +1,80 @@
+"""Fixtures shared by every suite."""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, agent_with_mappings, issue_key
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_sessionstart(session):
+    broker_dir = Path(settings.VAR_DIR) / "broker"
+    if broker_dir.exists():
+        shutil.rmtree(broker_dir / "queue", ignore_errors=True)
+        (broker_dir / "queue").mkdir(parents=True, exist_ok=True)
+
+
+def load_fixture(name: str):
+    path = FIXTURES / name
+    return json.loads(path.read_text()) if path.suffix == ".json" else path.read_text()
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+requires_postgres = pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="needs PostgreSQL (row locks and concurrent transactions); set DATABASE_URL",
+)
+
+
+@pytest.fixture
+def workspace(db):
+    return WorkspaceFactory(name="Acme Realty", slug="acme")
+
+
+@pytest.fixture
+def owner(workspace):
+    return MembershipFactory(workspace=workspace, user=UserFactory(username="owner")).user
+
+
+@pytest.fixture
+def teammate(workspace):
+    return MembershipFactory(workspace=workspace, user=UserFactory(username="teammate"), role="member").user
+
+
+@pytest.fixture
+def outsider(db):
+    other = WorkspaceFactory(name="Other Co", slug="other")
+    return MembershipFactory(workspace=other, user=UserFactory(username="outsider")).user
+
+
+@pytest.fixture
+def agent(workspace):
+    return agent_with_mappings(workspace=workspace, name="Sales agent")
+
+
+@pytest.fixture
+def api_key(workspace):
+    return issue_key(workspace)
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker, in threads of this process, on the configured broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from callkaro.celery import app
+
+    app.conf.task_always_eager = False
+    with start_worker(
+        app, pool="threads", concurrency=4, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10,
+    ) as worker:
+        yield worker
+    connection.close()

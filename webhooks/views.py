@@ -1,0 +1,143 @@
+"""``/call/crm-webhook``: where LeadSquared posts new leads.
+
+Configuration errors (key, agent, parameters, type) answer 4xx with a JSON body naming
+the parameter and the fix, so LeadSquared's test delivery shows them. Problems with one
+lead answer 200 with a status and reason, because LeadSquared disables a webhook whose
+deliveries keep failing. Every delivery is logged.
+"""
+import logging
+
+from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.authentication import key_from_request
+from accounts.models import ApiKey
+from agents.models import Agent
+from calls.intake import accept_lead
+from calls.tasks import enqueue_place_call
+from integrations.payloads import PayloadError
+from integrations.registry import CRMS, get_crm
+from webhooks.deliveries import DeliveryRecord
+from webhooks.models import WebhookDelivery
+from webhooks.params import parse_parameters
+
+logger = logging.getLogger(__name__)
+
+Result = WebhookDelivery.Result
+
+
+def error_response(record: DeliveryRecord, status: int, result: str, code: str, message: str, **extra) -> Response:
+    body = {"error": code, "message": message, **extra}
+    record.save(status, result, message, body)
+    return Response(body, status=status)
+
+
+class CrmWebhookView(APIView):
+    """Receive leads from a CRM. Authentication is done here, not by DRF, so that
+    rejected requests are logged too."""
+
+    authentication_classes = ()
+    permission_classes = ()
+    http_method_names = ["post", "head", "options"]
+
+    def head(self, request, *args, **kwargs):
+        # LeadSquared checks that the URL answers before it saves a webhook.
+        return Response(status=200)
+
+    def post(self, request):
+        record = DeliveryRecord.start(request)
+        try:
+            raw_body = request.body
+        except RequestDataTooBig:
+            return error_response(record, 413, Result.INVALID, "body_too_large",
+                                  "The body is larger than this server accepts; send one lead per delivery.")
+        record.body = raw_body
+
+        api_key = ApiKey.find(key_from_request(request))
+        if api_key is None:
+            return error_response(
+                record, 401, Result.UNAUTHORIZED, "invalid_api_key",
+                "Missing, invalid or revoked API key. Add x_api_key=YOUR_API_KEY to the URL or send the "
+                "X-API-KEY header; keys are in Dashboard → API Keys.",
+            )
+        api_key.record_use()
+        workspace = api_key.workspace
+        record.workspace = workspace
+
+        crm_type = (request.GET.get("type") or "").strip()
+        if crm_type not in CRMS:
+            return error_response(
+                record, 400, Result.INVALID, "invalid_parameters",
+                f"type must be one of: {', '.join(sorted(CRMS))}; got {crm_type or 'nothing'!r}. Add type=leadsquared to the URL.",
+                errors=[{"parameter": "type", "value": crm_type or None, "message": "Use type=leadsquared."}],
+            )
+
+        agent_id = (request.GET.get("agent_id") or "").strip()
+        if not agent_id:
+            return error_response(
+                record, 400, Result.INVALID, "invalid_parameters",
+                "agent_id is missing; copy the agent's id from its Webhook URL tab and add agent_id=… to the URL.",
+                errors=[{"parameter": "agent_id", "value": None, "message": "agent_id is missing."}],
+            )
+        agent = Agent.objects.filter(public_id=agent_id, workspace=workspace).first()
+        if agent is None:
+            # The same answer whether the agent does not exist or belongs to another workspace.
+            return error_response(
+                record, 404, Result.NOT_FOUND, "agent_not_found",
+                f"No agent with agent_id {agent_id!r} in this API key's workspace. Check the agent id in the dashboard.",
+            )
+        record.agent = agent
+
+        parsed = parse_parameters(
+            request.GET, default_timezone=workspace.timezone, default_window=agent_default_window(agent),
+        )
+        if parsed.errors:
+            return error_response(
+                record, 400, Result.INVALID, "invalid_parameters",
+                " ".join(error.message for error in parsed.errors),
+                errors=[error.to_json() for error in parsed.errors],
+            )
+
+        return self.accept(request, record, agent, crm_type, parsed.policy, raw_body)
+
+    def accept(self, request, record, agent, crm_type, policy, raw_body) -> Response:
+        crm = get_crm(crm_type)
+        try:
+            leads = crm.leads_from_body(raw_body, request.META.get("CONTENT_TYPE", ""))
+        except PayloadError as error:
+            body = {"status": "rejected", "reason": f"unreadable_body: {error}"}
+            record.save(200, Result.REJECTED, body["reason"], body)
+            return Response(body, status=200)
+
+        results = []
+        with transaction.atomic():
+            for fields in leads:
+                result = accept_lead(agent, fields, policy, crm=crm_type, crm_lead_id=crm.lead_id(fields))
+                if result.enqueue_now:
+                    attempt_id = result.first_attempt.pk
+                    transaction.on_commit(lambda attempt_id=attempt_id: enqueue_place_call(attempt_id))
+                results.append(result)
+            body = results[0].to_json() if len(results) == 1 else {"results": [r.to_json() for r in results]}
+            record.leads_received = len(results)
+            record.calls_created = sum(1 for r in results if r.status == "scheduled")
+            record.first_call = next((r.call for r in results if r.call is not None), None)
+            record.save(200, summarize(results), "; ".join(r.reason for r in results if r.reason), body)
+        return Response(body, status=200)
+
+
+def agent_default_window(agent: Agent):
+    from calls.policy import CallingWindow
+
+    if agent.window_start is None or agent.window_end is None:
+        return None
+    return CallingWindow(agent.window_start, agent.window_end)
+
+
+def summarize(results) -> str:
+    statuses = {result.status for result in results}
+    for status in (Result.SCHEDULED, Result.DUPLICATE):
+        if status in statuses:
+            return status
+    return Result.REJECTED

@@ -191,6 +191,33 @@ CALLBACK_TIMEOUT = env.float("CALLBACK_TIMEOUT", default=900.0)
 # Seconds the simulator provider takes to resolve a call.
 SIMULATOR_CALL_SECONDS = env.float("SIMULATOR_CALL_SECONDS", default=3.0)
 
+# LeadSquared API client. See docs/leadsquared.md.
+# Requests allowed per LEADSQUARED_RATE_WINDOW seconds for each workspace: the plan's limit
+# (Lite 2, Pro 5, Super/Basic 10, Standard 15, Enterprise 25 requests per 5 seconds).
+LEADSQUARED_RATE_LIMIT = env.int("LEADSQUARED_RATE_LIMIT", default=5)
+LEADSQUARED_RATE_WINDOW = env.float("LEADSQUARED_RATE_WINDOW", default=5.0)
+# "redis" or "database"; empty picks Redis when the Celery broker is Redis.
+LEADSQUARED_RATE_LIMIT_BACKEND = env("LEADSQUARED_RATE_LIMIT_BACKEND", default="")
+# Seconds to connect to LeadSquared and to wait for its answer.
+LEADSQUARED_CONNECT_TIMEOUT = env.float("LEADSQUARED_CONNECT_TIMEOUT", default=5.0)
+LEADSQUARED_READ_TIMEOUT = env.float("LEADSQUARED_READ_TIMEOUT", default=15.0)
+# Retries of lead lookups and write-backs: full-jitter exponential backoff from
+# LEADSQUARED_RETRY_BACKOFF seconds up to LEADSQUARED_RETRY_BACKOFF_MAX, at most this many tries.
+LEADSQUARED_RETRY_BACKOFF = env.float("LEADSQUARED_RETRY_BACKOFF", default=5.0)
+LEADSQUARED_RETRY_BACKOFF_MAX = env.float("LEADSQUARED_RETRY_BACKOFF_MAX", default=600.0)
+LEADSQUARED_LOOKUP_TRIES = env.int("LEADSQUARED_LOOKUP_TRIES", default=6)
+LEADSQUARED_WRITE_BACK_TRIES = env.int("LEADSQUARED_WRITE_BACK_TRIES", default=8)
+# Only the tests and the local demo set this: every LeadSquared request then goes to the
+# local stub server at this URL (http on 127.0.0.1 only). Empty in production.
+LEADSQUARED_STUB_BASE_URL = env("LEADSQUARED_STUB_BASE_URL", default="")
+# Queue of the write-back tasks, so that a backlog waiting for LeadSquared's rate limit
+# never delays call placement. Workers must consume it: celery worker -Q celery,crm.
+LEADSQUARED_TASK_QUEUE = env("LEADSQUARED_TASK_QUEUE", default="crm")
+CELERY_TASK_ROUTES = {
+    "integrations.leadsquared.send_write_back": {"queue": LEADSQUARED_TASK_QUEUE},
+    "integrations.leadsquared.refresh_fields": {"queue": LEADSQUARED_TASK_QUEUE},
+}
+
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-attempts": {
         "task": "calls.tasks.dispatch",

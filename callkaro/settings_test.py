@@ -17,3 +17,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SIMULATOR_CALL_SECONDS = float(os.environ.get("SIMULATOR_CALL_SECONDS", "0.3"))
 DISPATCH_INTERVAL = 0.5
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "WARNING")  # noqa: F405
+# Write-back tasks get a session-specific queue too; the LeadSquared worker fixture consumes it.
+LEADSQUARED_TASK_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-crm"
+CELERY_TASK_ROUTES = {name: {"queue": LEADSQUARED_TASK_QUEUE} for name in CELERY_TASK_ROUTES}  # noqa: F405

@@ -121,7 +121,7 @@ class CrmWebhookView(APIView):
                 results.append(result)
             body = results[0].to_json() if len(results) == 1 else {"results": [r.to_json() for r in results]}
             record.leads_received = len(results)
-            record.calls_created = sum(1 for r in results if r.status == "scheduled")
+            record.calls_created = sum(1 for r in results if r.status in ("scheduled", "resolving"))
             record.first_call = next((r.call for r in results if r.call is not None), None)
             record.save(200, summarize(results), "; ".join(r.reason for r in results if r.reason), body)
         return Response(body, status=200)
@@ -136,7 +136,8 @@ def agent_default_window(agent: Agent):
 
 
 def summarize(results) -> str:
-    statuses = {result.status for result in results}
+    # A resolving lead has its call; it is scheduled once its missing fields are looked up.
+    statuses = {Result.SCHEDULED if result.status == "resolving" else result.status for result in results}
     for status in (Result.SCHEDULED, Result.DUPLICATE):
         if status in statuses:
             return status

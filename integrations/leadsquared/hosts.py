@@ -110,12 +110,13 @@ def address_problem(address: str) -> str | None:
         embedded = ip.ipv4_mapped or ip.sixtofour
         if embedded is not None:
             ip = embedded
+    # The most specific name first: 127.0.0.1 and 169.254.169.254 also count as private.
     checks = (
         ("loopback", ip.is_loopback),
-        ("private", ip.is_private),
         ("link-local", ip.is_link_local),
-        ("multicast", ip.is_multicast),
         ("unspecified", ip.is_unspecified),
+        ("multicast", ip.is_multicast),
+        ("private", ip.is_private),
         ("reserved", ip.is_reserved),
         ("non-public", not ip.is_global),
     )

@@ -109,3 +109,15 @@ def acquire(workspace_id: int, max_wait: float) -> None:
         if wait > remaining:
             raise RateLimited(wait)
         time.sleep(wait)
+
+
+def reset(workspace_id: int) -> None:
+    """Forget the workspace's recent requests (tests; and after changing the plan's limit)."""
+    if backend_name() == "redis":
+        import redis
+
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(f"callkaro:leadsquared:ratelimit:{workspace_id}")
+        return
+    from integrations.models import RateLimitWindow
+
+    RateLimitWindow.objects.filter(workspace_id=workspace_id).delete()

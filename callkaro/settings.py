@@ -198,7 +198,7 @@ LEADSQUARED_RATE_LIMIT = env.int("LEADSQUARED_RATE_LIMIT", default=5)
 LEADSQUARED_RATE_WINDOW = env.float("LEADSQUARED_RATE_WINDOW", default=5.0)
 # "redis" or "database"; empty picks Redis when the Celery broker is Redis.
 LEADSQUARED_RATE_LIMIT_BACKEND = env("LEADSQUARED_RATE_LIMIT_BACKEND", default="")
-# Seconds to connect to LeadSquared and to wait for its answer.
+# Seconds to connect to LeadSquared and to wait for its response.
 LEADSQUARED_CONNECT_TIMEOUT = env.float("LEADSQUARED_CONNECT_TIMEOUT", default=5.0)
 LEADSQUARED_READ_TIMEOUT = env.float("LEADSQUARED_READ_TIMEOUT", default=15.0)
 # Retries of lead lookups and write-backs: full-jitter exponential backoff from
@@ -215,7 +215,6 @@ LEADSQUARED_STUB_BASE_URL = env("LEADSQUARED_STUB_BASE_URL", default="")
 LEADSQUARED_TASK_QUEUE = env("LEADSQUARED_TASK_QUEUE", default="crm")
 CELERY_TASK_ROUTES = {
     "integrations.leadsquared.send_write_back": {"queue": LEADSQUARED_TASK_QUEUE},
-    "integrations.leadsquared.refresh_fields": {"queue": LEADSQUARED_TASK_QUEUE},
 }
 
 CELERY_BEAT_SCHEDULE = {

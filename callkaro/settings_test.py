@@ -20,3 +20,8 @@ LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "WARNING")  # noqa: F405
 # Write-back tasks get a session-specific queue too; the LeadSquared worker fixture consumes it.
 LEADSQUARED_TASK_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-crm"
 CELERY_TASK_ROUTES = {name: {"queue": LEADSQUARED_TASK_QUEUE} for name in CELERY_TASK_ROUTES}  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than the shared-cache in-memory database: there, a second writer thread
+    # (a Celery worker thread in a test) fails at once with "database table is locked",
+    # while with a file it waits for the write lock like the embedded default does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

@@ -45,7 +45,7 @@ class LeadLookup(models.Model):
     """Fetching a lead from LeadSquared because its webhook body lacked fields the agent maps.
 
     The call waits in ``resolving`` without an attempt until the lookup finishes. The row is
-    the schedule of the lookup: ``next_try_at`` says when it is due, and the dispatcher's
+    the schedule of the lookup: ``next_try_at`` is when it is due, and the dispatcher's
     recovery enqueues lookups whose task was lost.
 
     Status transitions, each a conditional update:
@@ -83,8 +83,8 @@ class WriteBack(models.Model):
     """One activity posted on a LeadSquared lead for one ended call attempt.
 
     LeadSquared has no idempotency key, so the row is claimed before the request and the
-    activity id is stored as soon as it comes back. A request whose answer was lost after it
-    was sent may or may not have created the activity; it becomes ``unknown`` and is never
+    activity id is stored as soon as it comes back. A request whose response was lost after it
+    was sent may or may not have created the activity. It becomes ``unknown`` and is not
     posted again automatically.
 
     Status transitions, each a conditional update:

@@ -8,8 +8,8 @@ Every request:
 - has a connect and a read timeout and follows no redirect.
 
 Failures become ``LeadSquaredError`` with ``retryable`` set for 429, 5xx, timeouts and
-connection errors. ``max_retries`` lets interactive callers retry those at once with
-exponential backoff and full jitter; background tasks keep ``max_retries=0`` and schedule
+connection errors. With ``max_retries``, interactive callers retry those in place, with
+exponential backoff and full jitter. Background tasks keep ``max_retries=0`` and schedule
 their own retries, so no worker sleeps long.
 """
 import json
@@ -135,7 +135,7 @@ class LeadSquaredClient:
             raise LeadSquaredError(f"Connecting to LeadSquared timed out ({endpoint}).", retryable=True, sent=False) from error
         except requests.Timeout as error:
             # The request was sent; whether LeadSquared acted on it is unknown.
-            raise LeadSquaredError(f"LeadSquared did not answer in time ({endpoint}).", retryable=True, sent=True) from error
+            raise LeadSquaredError(f"LeadSquared did not respond in time ({endpoint}).", retryable=True, sent=True) from error
         except requests.ConnectionError as error:
             raise LeadSquaredError(
                 f"Could not connect to LeadSquared ({endpoint}): {type(error).__name__}.",
@@ -166,25 +166,25 @@ class LeadSquaredClient:
 
 
 def _maybe_sent(error: requests.ConnectionError) -> bool:
-    """A connection error raised after the request went out (connection reset while waiting)."""
+    """Tell whether a connection error came after the request went out (a reset while waiting)."""
     text = str(error)
     return not any(marker in text for marker in ("NewConnectionError", "NameResolutionError", "Failed to establish"))
 
 
 def parse_response(response: requests.Response, endpoint: str):
-    """Return the JSON body of a 2xx answer; raise LeadSquaredError for anything else."""
+    """Return the JSON body of a 2xx response; raise LeadSquaredError for anything else."""
     status = response.status_code
     body = _json_or_none(response)
     error_type, error_message = _error_fields(body)
 
     if 200 <= status < 300 and error_type == "" and not (isinstance(body, dict) and body.get("Status") == "Error"):
         if body is None:
-            raise LeadSquaredError(f"{endpoint} answered {status} with a body that is not JSON.", retryable=False, status_code=status)
+            raise LeadSquaredError(f"{endpoint} returned {status} with a body that is not JSON.", retryable=False, status_code=status)
         return body
 
     detail = error_message or (response.text or "").strip()[:BODY_EXCERPT] or response.reason or "no details"
     if 300 <= status < 400:
-        message = f"LeadSquared answered {endpoint} with a redirect ({status}), which is not followed; check the host."
+        message = f"LeadSquared responded to {endpoint} with a redirect ({status}), which is not followed. Check the host."
         retryable = False
     elif status == 401:
         message = f"LeadSquared rejected the access key or secret key: {detail}"

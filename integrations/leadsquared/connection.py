@@ -1,10 +1,9 @@
 """Testing a workspace's LeadSquared connection, and building clients from it.
 
-``test_connection`` is what the dashboard's Test button calls. On success the account's
-timezone and default country become the workspace's defaults the first time the
-connection is found working (the admin may change them afterwards; a later test keeps the
-admin's choice), and a different regional API host named by LeadSquared is offered as
-``suggested_host``.
+``test_connection`` is what the dashboard's Test button calls. The first time a connection
+works, the account's timezone and default country become the workspace's defaults. The
+admin may change them afterwards, and a later test keeps the admin's choice. A different
+regional API host named by LeadSquared is offered as ``suggested_host``.
 """
 import logging
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 Status = LeadSquaredConnection.Status
 
-# Test connection runs while the admin waits: a few quick retries of 429/5xx answers.
+# Test connection runs while the admin waits, so 429 and 5xx responses get a few quick retries.
 INTERACTIVE_RETRIES = 2
 
 
@@ -49,7 +48,7 @@ def client_for(connection: LeadSquaredConnection, *, max_retries: int = 0, limit
 
 
 def mark_unauthorized(connection: LeadSquaredConnection, message: str) -> None:
-    """Mark the connection invalid after LeadSquared answered 401, so the dashboard shows why."""
+    """Mark the connection invalid after LeadSquared returned 401, so the dashboard shows why."""
     _record(connection, Status.INVALID, message)
     logger.warning("LeadSquared connection of workspace %s is invalid: %s", connection.workspace_id, message)
 

@@ -2,7 +2,7 @@
 
 
 class LeadSquaredError(Exception):
-    """A LeadSquared request failed; ``retryable`` says whether trying again later can help.
+    """A LeadSquared request failed. ``retryable`` is True when trying again later can help.
 
     LeadSquared reports errors as ``{"Status": "Error", "ExceptionType": …, "ExceptionMessage": …}``;
     ``exception_type`` and ``message`` carry those fields when the body had them.
@@ -20,7 +20,7 @@ class LeadSquaredError(Exception):
         self.status_code = status_code
         self.exception_type = exception_type
         self.sent = sent
-        # Seconds to wait before the next try, when the cause tells (rate limiter, Retry-After).
+        # Seconds to wait before the next try, when known (rate limiter, Retry-After header).
         self.retry_after = retry_after
 
     @property
@@ -39,7 +39,7 @@ class HostNotAllowed(LeadSquaredError):
 
 
 class RateLimited(LeadSquaredError):
-    """This workspace's request budget is used up; ``retry_after`` says for how long."""
+    """This workspace's request budget is used up for ``retry_after`` more seconds."""
 
     def __init__(self, retry_after: float):
         super().__init__(

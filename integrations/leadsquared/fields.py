@@ -1,7 +1,7 @@
 """The workspace's LeadSquared lead fields, fetched with LeadsMetaData.Get and cached on the connection.
 
 ``catalogue.fields_for(workspace)`` reads the cache for the Variable Source dropdown;
-``refresh_fields`` fills it (Test connection does, and so does the dashboard's refresh).
+``refresh_fields`` fills it: Test connection calls it, and so should a dashboard refresh action.
 """
 import logging
 from datetime import timedelta

@@ -10,9 +10,9 @@ only when:
   addresses it connects to, so a DNS answer that changes between check and connect
   (rebinding) is caught too.
 
-``settings.LEADSQUARED_STUB_BASE_URL``, set only by the tests and the local demo, sends every
-request to the local stub server instead; it must name a loopback address over http. The
-user-entered host is still checked by the rules above, only its resolution is skipped
+Only the tests and the local demo set ``settings.LEADSQUARED_STUB_BASE_URL``, which sends
+every request to the local stub server instead. It must name a loopback address over http.
+The user-entered host is still checked by the rules above. Only its resolution is skipped,
 because nothing connects to it.
 """
 import ipaddress

@@ -5,9 +5,9 @@ plan: Lite 2, Pro 5, Super and Basic 10, Standard 15, Enterprise 25 (LeadSquared
 documentation, "Rate Limits"). ``settings.LEADSQUARED_RATE_LIMIT`` is that number and
 ``settings.LEADSQUARED_RATE_WINDOW`` the window in seconds.
 
-The limiter keeps a sliding log of request start times per workspace: in Redis (a sorted set
-updated by one Lua script on Redis's own clock) when the Celery broker is Redis, otherwise in
-the database (one row per workspace, updated under a row lock). The window is widened by
+The limiter keeps a sliding log of request start times per workspace. When the Celery broker
+is Redis, the log is a Redis sorted set updated by one Lua script on Redis's own clock.
+Otherwise it is a database row per workspace, updated under a row lock. The window is widened by
 ``WINDOW_MARGIN`` so that requests spaced exactly one window apart here are not counted in
 one window by LeadSquared after uneven network delays.
 """

@@ -22,7 +22,7 @@ LOST_AFTER = 60.0
 
 
 def _stuck_after() -> timedelta:
-    """A task runs for at most the limiter wait plus one request; twice that, with a floor, is stuck."""
+    """Return how long a claimed task may run before it counts as stuck: twice a request, at least 2 min."""
     request_seconds = settings.LEADSQUARED_CONNECT_TIMEOUT + settings.LEADSQUARED_READ_TIMEOUT
     return timedelta(seconds=max(120.0, 2 * (request_seconds + 10.0)))
 

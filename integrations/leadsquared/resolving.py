@@ -5,7 +5,7 @@ and automation bodies can be partial. When a lead lacks a field the agent maps a
 workspace has a working connection, intake creates the call in ``resolving`` with no
 attempt and a ``LeadLookup`` row. The lookup fetches the lead with Leads.GetById, fills
 the missing fields, and creates the first attempt by the usual scheduling rules. When
-LeadSquared stays unreachable, the lookup is retried with backoff; after the last try the
+LeadSquared stays unreachable, the lookup is retried with backoff. After the last try the
 call goes ahead with the fields it has, and the delivery log names the missing ones.
 """
 import logging
@@ -132,8 +132,8 @@ def merge_fields(webhook_fields: dict, fetched: dict | None) -> dict:
 def schedule_call(lookup: LeadLookup, fetched: dict | None, problem: str) -> None:
     """Fill the call's variables and create its first attempt, moving it resolving → scheduled.
 
-    ``problem`` says why the lead could not be fetched; the call then goes ahead with the
-    webhook's fields and the delivery log says which were missing.
+    ``problem`` is why the lead could not be fetched. The call then goes ahead with the
+    webhook's fields, and the delivery log names the missing ones.
     """
     from calls.intake import is_do_not_call
     from calls.tasks import enqueue_place_call
@@ -195,7 +195,7 @@ def note_in_delivery_log(call: Call, text: str) -> None:
 
     delivery = WebhookDelivery.objects.filter(first_call=call).first()
     if delivery is None:
-        # A delivery of several leads links only its first call; find ours by its id in the answer.
+        # A delivery of several leads links only its first call, so find this call's id in the response.
         received = call.lead.received_at
         nearby = WebhookDelivery.objects.filter(
             agent_id=call.agent_id, received_at__gte=received - timedelta(minutes=5), received_at__lte=received + timedelta(minutes=5),

@@ -1,7 +1,7 @@
 """A local stand-in for LeadSquared's REST API, for the tests and the demo.
 
-A real HTTP server on 127.0.0.1 (``http.server`` in a thread) that answers the endpoints the
-client uses, with the shapes of LeadSquared's documented answers (sample bodies under
+A real HTTP server on 127.0.0.1 (``http.server`` in a thread) that serves the endpoints the
+client uses, with the shapes of LeadSquared's documented responses (sample bodies under
 ``samples/``). It checks the ``x-LSQ-AccessKey`` / ``x-LSQ-SecretKey`` headers, records every
 request it receives, and can be told to answer 401, 429 or 500, or to answer slowly.
 
@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 SAMPLES = Path(__file__).resolve().parent / "samples"
 DEMO_ACCESS_KEY = "demo-access-key"
 DEMO_SECRET_KEY = "demo-secret-key"
-# Upper bound of an answer delay, so that a test can never hang on the stub.
+# Maximum response delay in seconds, so that a test cannot hang on the stub.
 MAX_DELAY_SECONDS = 30.0
 
 ERROR_BODIES = {
@@ -38,7 +38,7 @@ ERROR_BODIES = {
     429: {"Status": "Error", "ExceptionType": "MXAPIRateLimitExceededException",
           "ExceptionMessage": "You have exceeded the limit of 25 in 5 second(s)"},
     500: {"Status": "Error", "ExceptionType": "MXUnknownException",
-          "ExceptionMessage": "The stub was told to fail"},
+          "ExceptionMessage": "The stub is set to fail this request"},
 }
 
 
@@ -123,17 +123,17 @@ class LeadSquaredStub:
     # Behaviour ------------------------------------------------------------------------
 
     def answer_with(self, status: int, *, times: int | None = None) -> None:
-        """Answer the next ``times`` requests (all, when None) with ``status`` and an error body."""
+        """Respond to the next ``times`` requests (all, when None) with ``status`` and an error body."""
         with self.state.lock:
             self.state.overrides.append(_Override(status=status, delay=0.0, remaining=times))
 
     def slow(self, seconds: float, *, times: int | None = None) -> None:
-        """Wait ``seconds`` before answering the next ``times`` requests (all, when None)."""
+        """Wait ``seconds`` before responding to the next ``times`` requests (all, when None)."""
         with self.state.lock:
             self.state.overrides.append(_Override(status=None, delay=min(seconds, MAX_DELAY_SECONDS), remaining=times))
 
     def enforce_rate_limit(self, requests: int, window: float) -> None:
-        """Answer 429 to a request that would exceed ``requests`` within ``window`` seconds."""
+        """Respond 429 to a request that would exceed ``requests`` within ``window`` seconds."""
         self.state.rate_limit = (requests, window)
 
     def reset(self) -> None:
@@ -278,7 +278,7 @@ def _handler_for(stub: LeadSquaredStub):
                 self.end_headers()
                 self.wfile.write(payload)
             except (BrokenPipeError, ConnectionResetError):
-                pass  # The client gave up waiting (a slow answer past its timeout).
+                pass  # The client stopped waiting (a slow response past its timeout).
 
         do_GET = _serve
         do_POST = _serve

@@ -23,19 +23,3 @@ def send_write_back(write_back_id: int) -> None:
     from integrations.leadsquared.writeback import send
 
     send(write_back_id)
-
-
-@shared_task(name="integrations.leadsquared.refresh_fields", ignore_result=True)
-def refresh_fields(connection_id: int) -> None:
-    from integrations.leadsquared.errors import LeadSquaredError
-    from integrations.leadsquared.fields import refresh_fields as refresh
-    from integrations.models import LeadSquaredConnection
-
-    connection = LeadSquaredConnection.objects.filter(pk=connection_id).first()
-    if connection is None:
-        logger.warning("refresh_fields: connection %s does not exist", connection_id)
-        return
-    try:
-        refresh(connection)
-    except LeadSquaredError as error:
-        logger.warning("refresh_fields: workspace %s: %s", connection.workspace_id, error.message)

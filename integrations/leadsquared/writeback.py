@@ -6,10 +6,10 @@ connection, creates the attempt's ``WriteBack`` row and enqueues ``send_write_ba
 write-back queue. A one-to-one key on the attempt makes a second signal a no-op.
 
 ``send`` claims the row (pending → sending) with a conditional update, so a task delivered
-twice posts once. LeadSquared has no idempotency key, so a request sent without an answer
+twice posts once. LeadSquared has no idempotency key, so a request sent without a response
 (timeout, dropped connection) becomes ``unknown`` and is not posted again automatically.
-Answers 429 and 5xx, the local rate limiter and failed connections put the row back to
-pending with a backoff; the task then runs again later, never blocking a worker for long.
+Responses 429 and 5xx, the local rate limiter and failed connections put the row back to
+pending with a backoff. The task then runs again later, so no worker is blocked for long.
 """
 import logging
 import random
@@ -127,7 +127,7 @@ def _handle_error(write_back: WriteBack, error: LeadSquaredError, connection, ma
         mark_unauthorized(connection, error.message)
     answered = error.status_code is not None
     if error.retryable and error.sent and not answered:
-        # The request went out and no answer came back: LeadSquared may have created the activity.
+        # The request went out and no response came back, so LeadSquared may have created the activity.
         updated = WriteBack.objects.filter(pk=write_back.pk, status=Status.SENDING).update(
             status=Status.UNKNOWN,
             last_error=f"{error.message} Whether LeadSquared created the activity is unknown, so it is not posted again.",

@@ -13,10 +13,10 @@ HOST = "api-in21.leadsquared.com"
 def no_real_resolution(monkeypatch):
     """Fail any test that would resolve a real host name: the guard tests pass their own resolver."""
 
-    def refuse(host, port):
+    def reject(host, port):
         raise AssertionError(f"a test tried to resolve {host!r}; pass a test resolver")
 
-    monkeypatch.setattr(hosts, "resolver", refuse)
+    monkeypatch.setattr(hosts, "resolver", reject)
 
 
 @pytest.fixture(autouse=True)

@@ -91,10 +91,10 @@ RESOLVED_REJECTED = [
 
 @pytest.mark.parametrize(("case", "addresses", "problem"), RESOLVED_REJECTED, ids=[c[0] for c in RESOLVED_REJECTED])
 def test_public_addresses_rejects(monkeypatch, case, addresses, problem):
-    asked = []
+    requested = []
 
     def resolver(host, port):
-        asked.append((host, port))
+        requested.append((host, port))
         return addresses
 
     monkeypatch.setattr(hosts, "resolver", resolver)
@@ -103,7 +103,7 @@ def test_public_addresses_rejects(monkeypatch, case, addresses, problem):
         hosts.public_addresses("api-in21.leadsquared.com")
 
     assert problem in raised.value.message
-    assert asked == [("api-in21.leadsquared.com", 443)]
+    assert requested == [("api-in21.leadsquared.com", 443)]
 
 
 def test_public_addresses_accepts_public(monkeypatch):

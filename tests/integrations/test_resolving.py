@@ -232,7 +232,7 @@ def test_recovery_restarts_interrupted_lookup(db, agent, workspace, connected, f
 
 
 def test_resolved_by_worker(crm_worker, agent, workspace, connected, full_lead):
-    """End to end: the webhook answers resolving, a real worker looks the lead up and schedules the call."""
+    """End to end: the webhook returns resolving, and a real worker looks the lead up and schedules the call."""
     response = post_partial_lead(agent, workspace)
     call_id = response.json()["call_id"]
 

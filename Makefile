@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 
 run: venv
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py demo --json > var/demo.json
 	$(BIN)/python manage.py run_banner var/demo.json
 	$(BIN)/honcho --procfile Procfile.dev --app-root . start

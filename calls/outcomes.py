@@ -19,9 +19,6 @@ from calls.signals import attempt_ended
 
 logger = logging.getLogger(__name__)
 
-LATE_DETAIL_FIELDS = ("transcript", "summary", "recording_url")
-
-
 def find_attempt(provider_name: str, event: CallEvent) -> CallAttempt | None:
     attempts = CallAttempt.objects.select_related("call")
     if event.attempt_id is not None:

@@ -5,7 +5,7 @@ from urllib.parse import parse_qsl
 
 
 class PayloadError(ValueError):
-    """The body cannot be read as leads; the message says what was wrong."""
+    """The body cannot be read as leads. The message explains why."""
 
 
 BOMS = (

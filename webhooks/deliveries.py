@@ -12,7 +12,7 @@ MAX_LOGGED_BODY = 64 * 1024
 
 
 def readable_body(raw: bytes) -> str:
-    """The body as text for the log: decoded as its byte-order mark says, else UTF-8.
+    """The body as text for the log: decoded by its byte-order mark, else as UTF-8.
 
     NUL characters are dropped because PostgreSQL text columns cannot store them.
     """

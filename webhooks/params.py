@@ -44,7 +44,7 @@ class ParsedParameters:
 
 
 def _value(query, name: str) -> str | None:
-    """The parameter's value, stripped; an empty value counts as absent."""
+    """Return the parameter's stripped value, or None when it is absent or empty."""
     raw = query.get(name)
     if raw is None:
         return None

@@ -15,7 +15,7 @@ class LeadSquaredAdapter:
     def leads_from_body(self, raw: bytes, content_type: str) -> list[dict]:
         """Return the leads in a webhook body, each a flat dict of field → value.
 
-        Raise PayloadError when the body holds no lead.
+        Raise PayloadError when the body contains no lead.
         """
         data = decode_body(raw, content_type)
         items = data if isinstance(data, list) else [data]

@@ -145,8 +145,7 @@ def _handle_error(write_back: WriteBack, error: LeadSquaredError, connection, ma
 def _retry_later(write_back: WriteBack, error: LeadSquaredError, *, count_try: bool = True) -> None:
     delay = error.retry_after if error.retry_after is not None else retry_delay(write_back.tries)
     if not count_try:
-        # Spread the rows that waited for the same slot over half a window, so they do not all return at once.
-        delay += random.uniform(0, ratelimit.window_seconds() / 2)
+        delay += backlog_spread(write_back.workspace_id)
     retry_at = timezone.now() + timedelta(seconds=delay)
     WriteBack.objects.filter(pk=write_back.pk, status=Status.SENDING).update(
         status=Status.PENDING, next_try_at=retry_at, claimed_at=None, last_error=error.message,
@@ -154,6 +153,18 @@ def _retry_later(write_back: WriteBack, error: LeadSquaredError, *, count_try: b
     )
     logger.info("write-back %s: retrying at %s: %s", write_back.pk, retry_at.isoformat(), error.message)
     enqueue_write_back(write_back.pk, countdown=delay)
+
+
+def backlog_spread(workspace_id: int) -> float:
+    """Return a random extra delay for a write-back that found no free rate-limit slot.
+
+    The delay is spread over the time the workspace's backlog needs at its rate limit, so a
+    backlog of n rows is sent again about n times in total rather than about n times per
+    slot (each resend is one more broker message).
+    """
+    backlog = WriteBack.objects.filter(workspace_id=workspace_id, status__in=[Status.PENDING, Status.SENDING]).count()
+    drain_seconds = backlog / ratelimit.limit() * ratelimit.window_seconds()
+    return random.uniform(0, max(drain_seconds, ratelimit.window_seconds() / 2))
 
 
 def _fail(write_back: WriteBack, message: str) -> None:

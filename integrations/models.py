@@ -9,8 +9,9 @@ from callkaro.encryption import EncryptedTextField
 class LeadSquaredConnection(models.Model):
     """A workspace's LeadSquared API credentials and what the last check found.
 
-    Status transitions: unchecked → connected or invalid (by Test connection); any →
-    unchecked when the credentials change. Disconnecting deletes the row.
+    Status transitions: unchecked → connected, invalid or unreachable (by Test connection);
+    any → invalid when LeadSquared returns 401 to a lookup or write-back; any → unchecked
+    when the credentials change. Disconnecting deletes the row.
     """
 
     class Status(models.TextChoices):

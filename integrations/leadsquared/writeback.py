@@ -158,9 +158,9 @@ def _retry_later(write_back: WriteBack, error: LeadSquaredError, *, count_try: b
 def backlog_spread(workspace_id: int) -> float:
     """Return a random extra delay for a write-back that found no free rate-limit slot.
 
-    The delay is spread over the time the workspace's backlog needs at its rate limit, so a
-    backlog of n rows is sent again about n times in total rather than about n times per
-    slot (each resend is one more broker message).
+    The delay is spread over the time the workspace's backlog needs at its rate limit. Each
+    waiting row is then resent about once, rather than once for every freed slot, and every
+    resend is one more broker message.
     """
     backlog = WriteBack.objects.filter(workspace_id=workspace_id, status__in=[Status.PENDING, Status.SENDING]).count()
     drain_seconds = backlog / ratelimit.limit() * ratelimit.window_seconds()

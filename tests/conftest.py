@@ -80,6 +80,7 @@ def celery_session_worker(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         with start_worker(
             app, pool="threads", concurrency=4, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10,
+            queues=[settings.CELERY_TASK_DEFAULT_QUEUE, settings.LEADSQUARED_TASK_QUEUE],
         ) as worker:
             yield worker
         connection.close()

@@ -1,6 +1,5 @@
 """Fixtures for the LeadSquared tests: the local stub server, a connection to it, a worker."""
 import pytest
-from django.db import connection as db_connection
 
 from integrations.leadsquared import hosts, ratelimit
 from integrations.leadsquared.stub import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, LeadSquaredStub
@@ -51,17 +50,10 @@ def connected(connection):
 
 
 @pytest.fixture
-def crm_worker(transactional_db, settings):
-    """A real Celery worker in threads of this process, consuming the default and the write-back queue."""
-    from celery.contrib.testing.worker import start_worker
+def crm_worker(celery_worker):
+    """The session's Celery worker, which consumes the default and the write-back queue.
 
-    from callkaro.celery import app
-
-    app.conf.task_always_eager = False
-    queues = [settings.CELERY_TASK_DEFAULT_QUEUE, settings.LEADSQUARED_TASK_QUEUE]
-    with start_worker(
-        app, pool="threads", concurrency=8, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10,
-        queues=queues,
-    ) as worker:
-        yield worker
-    db_connection.close()
+    One worker per process: a second worker started beside the session's left rescheduled
+    write-back tasks unrun when the whole suite ran on Redis.
+    """
+    return celery_worker

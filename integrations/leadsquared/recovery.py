@@ -3,16 +3,16 @@
 - a lookup or write-back still pending well after its ``next_try_at`` is enqueued again;
 - a lookup left running by a worker that died is put back to pending (a lookup only reads);
 - a write-back left sending by a worker that died becomes ``unknown`` and is not posted
-  again, because the activity may have been created;
-- a call in resolving without a lookup row gets one.
+  again, because the activity may have been created.
+
+A resolving call always has its lookup row, because intake creates both in one transaction,
+so recovering the lookups recovers the calls stuck in resolving.
 """
 import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 
-from calls.models import Call
 from integrations.models import LeadLookup, WriteBack
 
 logger = logging.getLogger(__name__)
@@ -43,15 +43,6 @@ def recover_leadsquared_work(now: datetime, limit: int) -> dict:
 
     stuck_cutoff = now - _stuck_after()
 
-    orphans = list(
-        Call.objects.filter(
-            status=Call.Status.RESOLVING, leadsquared_lookup__isnull=True, created_at__lt=now - timedelta(seconds=LOST_AFTER),
-        ).values_list("id", flat=True)[:limit]
-    )
-    for call_id in orphans:
-        with transaction.atomic():
-            LeadLookup.objects.get_or_create(call_id=call_id, defaults={"next_try_at": now - timedelta(seconds=LOST_AFTER + 1)})
-
     interrupted_lookups = LeadLookup.objects.filter(
         status=LeadLookup.Status.RUNNING, started_at__lt=stuck_cutoff,
     ).update(status=LeadLookup.Status.PENDING, next_try_at=now - timedelta(seconds=LOST_AFTER + 1))
@@ -69,10 +60,10 @@ def recover_leadsquared_work(now: datetime, limit: int) -> dict:
     for write_back_id in write_backs:
         enqueue_write_back(write_back_id)
 
-    if lookups or write_backs or unknown or orphans or interrupted_lookups:
+    if lookups or write_backs or unknown or interrupted_lookups:
         logger.warning(
             "LeadSquared recovery: %s lookups and %s write-backs enqueued again, %s write-backs unknown, "
-            "%s resolving calls given a lookup, %s interrupted lookups",
-            len(lookups), len(write_backs), unknown, len(orphans), interrupted_lookups,
+            "%s interrupted lookups",
+            len(lookups), len(write_backs), unknown, interrupted_lookups,
         )
     return {"lookups_requeued": len(lookups), "write_backs_requeued": len(write_backs), "write_backs_unknown": unknown}

@@ -70,6 +70,10 @@ class Provider:
     label: str = ""
     # Seconds an in-progress call waits for a callback before it is looked up.
     callback_timeout: float | None = None
+    # A django.forms.Form class for this provider's settings (its agent id, caller number…),
+    # shown on the agent's Settings tab; its cleaned_data is stored in Agent.provider_settings.
+    # A provider with a settings form is also asked for an API key. None: no settings.
+    settings_form = None
 
     def start_call(self, agent: "Agent", request: CallRequest) -> StartedCall:
         raise NotImplementedError

@@ -113,9 +113,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed, compressed file names once `manage.py collectstatic` has written the manifest;
+# before that (a fresh checkout, the tests) plain names, served by WhiteNoise from the
+# app folders, so no page fails for want of a collectstatic run.
+_STATIC_MANIFEST = Path(STATIC_ROOT) / "staticfiles.json"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if _STATIC_MANIFEST.exists() else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False

@@ -14,13 +14,16 @@ class LeadSquaredConnectForm(forms.Form):
         label="Host URL", max_length=255,
         help_text="Your LeadSquared API endpoint, e.g. https://api-in21.leadsquared.com (Settings → API &amp; Webhooks).",
         widget=forms.TextInput(attrs={"placeholder": "https://api-in21.leadsquared.com", "autocomplete": "off"}),
+        error_messages={"required": "Enter the Host URL, e.g. https://api-in21.leadsquared.com."},
     )
     access_key = forms.CharField(
         label="Access Key", max_length=200, strip=True,
+        error_messages={"required": "Enter the Access Key from LeadSquared → Settings → API & Webhooks."},
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
     secret_key = forms.CharField(
         label="Secret Key", max_length=200, strip=True,
+        error_messages={"required": "Enter the Secret Key from LeadSquared → Settings → API & Webhooks."},
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
 

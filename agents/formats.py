@@ -135,9 +135,9 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 def read_date(text: str, context: FormatContext) -> date:
     """Read a LeadSquared date or UTC date-time as a date in the workspace's timezone.
 
-    LeadSquared stores a date-only field as midnight UTC ("2026-12-10 00:00:00"); that
-    value is read as the date it names, without conversion, so it does not move a day
-    in timezones west of UTC.
+    LeadSquared stores a date-only field as midnight UTC ("2026-12-10 00:00:00"). Such a
+    value is read as the date it names, without conversion, because converting it would
+    move it to the previous day in timezones west of UTC.
     """
     stamp = _read_datetime(text)
     if stamp is not None:

@@ -44,7 +44,7 @@ class AgentForm(forms.ModelForm):
 
 
 def provider_settings_form(provider_name: str, data=None, initial=None):
-    """The provider's own settings form, or None for a provider without settings."""
+    """Build the provider's own settings form, or return None for a provider without settings."""
     try:
         provider = get_provider(provider_name)
     except KeyError:

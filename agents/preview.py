@@ -10,7 +10,7 @@ SAMPLE_LEAD_PATH = Path(__file__).resolve().parent.parent / "integrations" / "le
 
 
 def sample_lead_fields() -> dict:
-    """The built-in LeadSquared "Lead created" sample."""
+    """Load the built-in LeadSquared "Lead created" sample."""
     return json.loads(SAMPLE_LEAD_PATH.read_text())
 
 
@@ -19,7 +19,7 @@ class PreviewRow:
     mapping: object
     raw: str | None
     value: str
-    # Why the format could not read the raw value; the raw value is passed through.
+    # Reason the format could not read the raw value, which is passed through unchanged.
     problem: str | None
     missing: bool
 

@@ -23,7 +23,8 @@ def sample_lead_body() -> bytes:
 def send_test_lead(agent, query: dict[str, str]) -> Reply:
     """Deliver the sample lead to ``agent`` with the builder's ``query``; it is logged like any delivery.
 
-    The signed-in member stands in for the API key, so no key is needed or stored.
+    The signed-in member's session replaces the API key as proof of access, so no key is
+    needed or stored.
     """
     body = sample_lead_body()
     path = reverse("crm-webhook") + "?" + _encode({"agent_id": agent.public_id, "type": "leadsquared", **query})

@@ -97,7 +97,7 @@ def agent_settings(request, public_id: str):
 
 @member_required
 def provider_settings(request, public_id: str | None = None):
-    """The provider-settings part of the agent form, swapped in when the provider changes."""
+    """Render the provider-settings part of the agent form, swapped in when the provider changes."""
     agent = _get_agent_for_user(request, public_id) if public_id else None
     provider_name = request.GET.get("provider", "")
     initial = agent.provider_settings if agent is not None and agent.provider == provider_name else None
@@ -126,7 +126,7 @@ def agent_resume(request, public_id: str):
 
 
 def _safe_next(request, default: str) -> str:
-    """The form's ``next`` page when it is on this site, else ``default``."""
+    """Return the form's ``next`` page when it is on this site, else ``default``."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target

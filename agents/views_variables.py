@@ -18,7 +18,7 @@ def _get_mapping_for_user(request, agent, mapping_id: int) -> VariableMapping:
 
 
 def _panel(request, agent, add_form=None, editing=None, edit_form=None, status=200):
-    """The table, add form and preview; full page on a plain request, the panel on htmx."""
+    """Render the table, add form and preview: the full page, or only the panel for htmx."""
     ctx = {
         "page": "agents", "tab": "variables", "agent": agent,
         "preview": preview_variables(agent),

@@ -37,7 +37,7 @@ class BuiltUrl:
 
 
 def advanced_query(data) -> dict[str, str]:
-    """The builder's non-empty advanced parameters, in guide order.
+    """Collect the builder's non-empty advanced parameters, in the order the guide lists them.
 
     ``retry_on`` arrives as a list of outcomes; it is left out when it lists every
     not-reached outcome, because that is the endpoint's default.

@@ -113,9 +113,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Hashed, compressed file names once `manage.py collectstatic` has written the manifest;
-# before that (a fresh checkout, the tests) plain names, served by WhiteNoise from the
-# app folders, so no page fails for want of a collectstatic run.
+# Hashed, compressed file names once `manage.py collectstatic` has written the manifest.
+# Before that (a fresh checkout, the tests) WhiteNoise serves plain names from the app
+# folders, because the manifest storage would fail every page that links a static file.
 _STATIC_MANIFEST = Path(STATIC_ROOT) / "staticfiles.json"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

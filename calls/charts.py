@@ -28,7 +28,7 @@ class Chart:
 
 
 def _nice_max(value: int) -> int:
-    """A round axis maximum at or above ``value``: 4, 8, 20, 40, 100, …"""
+    """Round ``value`` up to an axis maximum: 4, 8, 20, 40, 80, 200, …"""
     step = 1
     while True:
         for factor in (4, 8, 20):

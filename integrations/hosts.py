@@ -8,7 +8,7 @@ _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 class InvalidHost(ValueError):
-    """The host is not an https LeadSquared API host; the message says what to type."""
+    """The host is not an https LeadSquared API host. The message gives an accepted example."""
 
 
 def normalize_host(raw: str) -> str:

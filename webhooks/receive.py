@@ -22,7 +22,7 @@ Result = WebhookDelivery.Result
 
 @dataclass
 class Reply:
-    """The HTTP answer to a delivery and the log row written for it."""
+    """The HTTP response to a delivery and the log row written for it."""
 
     status: int
     body: dict
@@ -30,7 +30,7 @@ class Reply:
 
 
 def agent_default_window(agent) -> CallingWindow | None:
-    """The agent's default calling window, used when the URL sets no trigger times."""
+    """Return the agent's default calling window, used when the URL sets no trigger times."""
     if agent.window_start is None or agent.window_end is None:
         return None
     return CallingWindow(agent.window_start, agent.window_end)

@@ -59,7 +59,7 @@ def pending_call(agent):
 
 @pytest.fixture
 def ended_call(agent):
-    """A call whose only attempt was answered, with one retry still allowed by its policy."""
+    """A completed call with one ended attempt and one retry still allowed by its policy."""
     call = make_call(agent, status=Call.Status.COMPLETED, outcome=Outcome.COMPLETED, external_id="lead-2", name="Ravi")
     started = timezone.now() - timedelta(minutes=5)
     CallAttempt.objects.create(

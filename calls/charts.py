@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 720, 220
-LEFT, RIGHT, TOP, BOTTOM = 34, 8, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 34, 8, 20, 28
 
 
 @dataclass

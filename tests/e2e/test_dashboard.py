@@ -126,3 +126,20 @@ def test_test_lead_completes_then_retry(page, agent, celery_worker):
     expect(page.locator("#attempt-2")).to_contain_text("Scheduled for")
     call = Call.objects.get(agent=agent)
     assert call.attempts.get(number=2).status == "pending"
+
+
+def test_phone_menu_navigates(browser, live_server, owner):
+    from tests.e2e.conftest import PHONE, TIMEOUT_MS, sign_in
+
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    sign_in(page)
+
+    expect(page.locator("nav.sidebar")).to_be_hidden()
+    page.click(".nav-button")
+    expect(page.locator("nav.sidebar")).to_be_visible()
+    page.click("nav.sidebar >> text=Agents")
+
+    expect(page).to_have_url(re.compile(r"/agents/$"))
+    context.close()

@@ -101,7 +101,10 @@ def provider_settings(request, public_id: str | None = None):
     agent = _get_agent_for_user(request, public_id) if public_id else None
     provider_name = request.GET.get("provider", "")
     initial = agent.provider_settings if agent is not None and agent.provider == provider_name else None
-    ctx = {"settings_form": provider_settings_form(provider_name, initial=initial), "agent": agent}
+    ctx = {
+        "settings_form": provider_settings_form(provider_name, initial=initial), "agent": agent,
+        "form": AgentForm(instance=agent), "provider_name": provider_name,
+    }
     return render(request, "agents/_provider_settings.html", ctx)
 
 

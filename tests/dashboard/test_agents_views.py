@@ -118,7 +118,26 @@ def test_provider_settings_fragment(owner_client, agent, keyed_provider):
 
     response = owner_client.get(url, headers={"HX-Request": "true"})
 
-    assert 'name="provider-remote_agent_id"' in response.content.decode()
+    page = response.content.decode()
+    assert 'name="provider-remote_agent_id"' in page
+    assert 'name="new_provider_api_key"' in page
+
+
+def test_simulator_fragment_needs_no_key(owner_client, agent):
+    url = reverse("agent-provider-settings", args=[agent.public_id]) + "?provider=simulator"
+
+    page = owner_client.get(url, headers={"HX-Request": "true"}).content.decode()
+
+    assert "needs no key" in page
+    assert 'name="new_provider_api_key"' not in page
+
+
+def test_create_page_provider_fragment(owner_client, keyed_provider):
+    url = reverse("agent-create-provider-settings") + "?provider=keyed"
+
+    page = owner_client.get(url, headers={"HX-Request": "true"}).content.decode()
+
+    assert 'name="provider-remote_agent_id"' in page
 
 
 # Variable Source

@@ -186,3 +186,12 @@ def test_attempt_of_other_call_404(owner_client, pending_call, ended_call):
     response = owner_client.post(reverse("attempt-mark-failed", args=[pending_call.public_id, attempt.pk]))
 
     assert response.status_code == 404
+
+
+def test_call_page_no_script_recording_link(owner_client, ended_call):
+    ended_call.attempts.update(recording_url="javascript:alert(1)")
+
+    page = owner_client.get(reverse("call-detail", args=[ended_call.public_id])).content.decode()
+
+    assert 'href="javascript:' not in page
+    assert "<code>javascript:alert(1)</code>" in page

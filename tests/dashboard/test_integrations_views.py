@@ -73,24 +73,50 @@ def test_update_keeps_saved_keys(owner_client, connection):
     assert connection.secret_key == "s3cret-value-9876"
 
 
-def test_test_connection_records_check(teammate_client, connection):
+@pytest.fixture
+def checks(monkeypatch):
+    """Replace the LeadSquared check, which calls LeadSquared's servers, with a recorded outcome."""
+    from django.utils import timezone
+
+    from integrations.leadsquared import connection as module
+
+    calls = []
+    outcome = {"status": LeadSquaredConnection.Status.CONNECTED, "last_error": ""}
+
+    def fake_test_connection(connection):
+        calls.append(connection.pk)
+        connection.status = outcome["status"]
+        connection.last_error = outcome["last_error"]
+        connection.last_checked_at = timezone.now()
+        connection.save()
+        return connection
+
+    monkeypatch.setattr(module, "test_connection", fake_test_connection)
+    return calls, outcome
+
+
+def test_test_connection_connected(teammate_client, connection, checks):
+    calls, _ = checks
+
     response = teammate_client.post(reverse("integration-leadsquared-test"), follow=True)
 
-    assert response.status_code == 200
-    connection.refresh_from_db()
-    assert connection.last_checked_at is not None
-    assert "Last check" in response.content.decode()
+    page = response.content.decode()
+    assert calls == [connection.pk]
+    assert "Connection works" in page
+    assert ">Connected<" in page
+    assert "Last check" in page
 
 
-def test_test_connection_invalid_host_shows_error(owner_client, connection):
-    LeadSquaredConnection.objects.filter(pk=connection.pk).update(host="leadsquared.example.com")
+def test_test_connection_failure_shown(owner_client, connection, checks):
+    _, outcome = checks
+    outcome.update(status=LeadSquaredConnection.Status.INVALID, last_error="LeadSquared rejected the Access Key (401).")
 
     response = owner_client.post(reverse("integration-leadsquared-test"), follow=True)
 
-    connection.refresh_from_db()
-    assert connection.status == "invalid"
-    assert "is not a LeadSquared API host" in connection.last_error
-    assert "Connection test failed" in response.content.decode()
+    page = response.content.decode()
+    assert "Connection test failed: LeadSquared rejected the Access Key (401)." in page
+    assert 'id="connection-error"' in page
+    assert ">Invalid credentials<" in page
 
 
 def test_test_without_connection(owner_client):

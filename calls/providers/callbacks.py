@@ -1,8 +1,8 @@
 """Receiving a provider's status callback: find the attempt, verify, apply.
 
 The callback names the call (our attempt id in its metadata, or the provider's call id);
-that attempt's agent holds the key or secret that must have signed it. Unknown calls and
-bad signatures get the same answer, so the endpoint reveals nothing about which calls exist.
+that attempt's agent stores the key or secret that must have signed it. Unknown calls and
+bad signatures get the same response, so the endpoint reveals nothing about which calls exist.
 """
 import logging
 from dataclasses import dataclass, replace
@@ -26,28 +26,31 @@ class CallbackResult:
 
 
 def find_attempt(provider_name: str, reference: CallbackReference) -> CallAttempt | None:
+    """Return the attempt a callback names: by our attempt id when it carries one, else by call id."""
     attempts = CallAttempt.objects.select_related("call__agent").filter(provider=provider_name)
-    if reference.attempt_id is not None:
-        attempt = attempts.filter(pk=reference.attempt_id).first()
-        # A callback about another provider call than the one this attempt placed is not its own.
-        if attempt is not None and reference.provider_call_id and attempt.provider_call_id not in ("", reference.provider_call_id):
+    if reference.attempt_id is None:
+        if not reference.provider_call_id:
             return None
-        if attempt is not None:
-            return attempt
-    if reference.provider_call_id:
         return attempts.filter(provider_call_id=reference.provider_call_id).first()
-    return None
+
+    attempt = attempts.filter(pk=reference.attempt_id).first()
+    # A callback about another provider call than the one this attempt placed is not its own.
+    if attempt is not None and reference.provider_call_id and attempt.provider_call_id not in ("", reference.provider_call_id):
+        return None
+    return attempt
 
 
 def receive_callback(provider_name: str, request) -> CallbackResult:
     """Verify one callback against its agent's credentials and apply its events."""
     if provider_name not in PROVIDERS or provider_name in NO_CALLBACKS:
+        logger.warning("callback for provider %r rejected: it sends no callbacks here", provider_name)
         return CallbackResult(404, {"error": f"Unknown provider {provider_name!r}."})
     provider = get_provider(provider_name)
 
     try:
         reference = provider.callback_reference(request.body)
     except ValueError as error:
+        logger.warning("%s callback rejected: %s", provider_name, error)
         return CallbackResult(400, {"error": str(error)})
 
     attempt = find_attempt(provider_name, reference)

@@ -21,7 +21,7 @@ from calls.providers.base import InvalidSignature, ProviderError
 
 logger = logging.getLogger(__name__)
 
-# Seconds to wait for a provider's API: connecting, then reading the answer.
+# Seconds to wait for a provider's API: to connect, then to read the response.
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 20
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -51,9 +51,9 @@ def send(method: str, url: str, *, headers: dict[str, str], json_body: dict | No
             timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), allow_redirects=False,
         )
     except requests.Timeout as error:
-        raise ProviderError(f"The provider did not answer in time ({type(error).__name__}).", permanent=False) from error
+        raise ProviderError(f"The provider's API timed out ({type(error).__name__}); the call is tried again later.", permanent=False) from error
     except requests.RequestException as error:
-        raise ProviderError(f"Could not reach the provider ({type(error).__name__}).", permanent=False) from error
+        raise ProviderError(f"Could not connect to the provider's API ({type(error).__name__}); the call is tried again later.", permanent=False) from error
 
 
 def response_json(response: requests.Response) -> dict[str, Any]:
@@ -80,17 +80,17 @@ CONCURRENCY_WORDS = ("concurrency", "concurrent", "rate limit", "too many")
 
 
 def classify_failure(provider_label: str, response: requests.Response, number_words: tuple[str, ...]) -> ProviderError:
-    """Turn a non-2xx answer into a ProviderError that says whether a retry can help.
+    """Turn a non-2xx response into a ProviderError that says whether a retry can help.
 
-    401/403: the key is wrong (permanent). 429, 5xx and concurrency-limit answers:
-    transient. 400/404/422 whose message contains one of ``number_words`` (the
+    401/403: the key is wrong (permanent). 429, 5xx and concurrency-limit responses:
+    transient. 400/404/422 (or a 200 reporting an error) whose message contains one of ``number_words`` (the
     provider's name for the dialled number's field): invalid_number (permanent).
     Any other 4xx: the agent's settings are wrong (permanent).
     """
     status = response.status_code
     text = error_text(response)
     lowered = text.lower()
-    message = f"{provider_label} answered HTTP {status}: {text}"
+    message = f"{provider_label} returned HTTP {status}: {text}"
 
     if status in (401, 403):
         return ProviderError(
@@ -99,7 +99,8 @@ def classify_failure(provider_label: str, response: requests.Response, number_wo
         )
     if status == 429 or status >= 500 or any(word in lowered for word in CONCURRENCY_WORDS):
         return ProviderError(message, permanent=False)
-    if status in (400, 404, 422) and any(word in lowered for word in number_words):
+    # Bland reports some rejections as HTTP 200 with "status": "error".
+    if status in (200, 400, 404, 422) and any(word in lowered for word in number_words):
         return ProviderError(message, permanent=True, outcome=Outcome.INVALID_NUMBER)
     return ProviderError(message, permanent=True)
 

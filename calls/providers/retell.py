@@ -3,7 +3,7 @@
 Retell signs every webhook with the account's API key: ``x-retell-signature`` is
 ``v=<unix ms>,d=<hex HMAC-SHA256(api key, raw body + timestamp)>``, as Retell's own
 SDKs compute it (retell-python-sdk ``lib/webhook_auth.py``). Webhooks name the call in
-``call.call_id`` and carry the metadata we sent, which holds our attempt id.
+``call.call_id`` and carry the metadata we sent, which contains our attempt id.
 """
 import time
 from typing import Any
@@ -35,9 +35,9 @@ END_REASONS: dict[str, str] = {
     "call_take_over": Outcome.COMPLETED,
     "max_duration_reached": Outcome.COMPLETED,
     "voicemail_reached": Outcome.VOICEMAIL,
-    # An automated menu answered; no person was reached.
+    # An automated phone menu picked up, so no person was reached.
     "ivr_reached": Outcome.UNREACHABLE,
-    # Answered, but nobody spoke before end_call_after_silence_ms.
+    # Picked up, but no one spoke before end_call_after_silence_ms ran out.
     "inactivity": Outcome.NO_ANSWER,
     "dial_busy": Outcome.BUSY,
     "dial_no_answer": Outcome.NO_ANSWER,

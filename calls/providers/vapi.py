@@ -3,7 +3,7 @@
 Vapi posts server messages to the Server URL set on the assistant or phone number; the
 one that ends a call is ``end-of-call-report`` with ``message.endedReason``. Vapi sends
 its custom credential only with a Server URL saved in its dashboard, so the agent's
-settings say which credential type was attached there:
+settings record which credential type was attached there:
 
 - ``hmac``: ``x-signature`` is the hex HMAC-SHA256 of ``{x-timestamp}.{raw body}``
   (Vapi's HMACAuthenticationPlan defaults: sha256, headers x-signature and x-timestamp,

@@ -32,7 +32,7 @@ def sent_fields(provider_name: str, body: dict) -> tuple[str, dict, str]:
 
 
 def callbacks_settled(stub, count: int) -> bool:
-    """True once ``count`` callbacks were sent and answered."""
+    """Return True once ``count`` callbacks were sent and each got a response."""
     return len(stub.deliveries) >= count and all(delivery.status is not None for delivery in stub.deliveries)
 
 

@@ -1,6 +1,6 @@
 """The machinery every provider stub shares: an HTTP server on 127.0.0.1 and a callback sender.
 
-A stub accepts the provider's create-call request, answers with a call id and, after
+A stub accepts the provider's create-call request, returns a call id and, after
 ``callback_delay`` seconds, posts the signed end-of-call callback to
 ``<callback base>/providers/<name>/events``. It serves the provider's get-call endpoint
 too. The dialled number picks the outcome, like the simulator's test numbers.
@@ -26,7 +26,7 @@ from calls.providers.simulator import TEST_NUMBERS
 logger = logging.getLogger(__name__)
 
 # Numbers the stubs add to the simulator's: the provider rejects the number; the first
-# create call answers 429 and the next succeeds; the call completes but no callback is
+# create call returns 429 and the next succeeds; the call completes but no callback is
 # sent, so only the polling fallback can close it.
 INVALID_NUMBER = "+919999900005"
 RATE_LIMITED_ONCE = "+919999900006"
@@ -58,7 +58,7 @@ class Delivery:
 
 
 class StubError(Exception):
-    """An HTTP error answer of the stub: status and JSON body."""
+    """An HTTP error response of the stub: status and JSON body."""
 
     def __init__(self, status: int, body: dict):
         super().__init__(status)
@@ -252,6 +252,8 @@ def main(stub_class: type[ProviderStub]) -> None:
     parser.add_argument("--webhook-secret", default=stub_class.default_webhook_secret, help="The secret callbacks are signed with.")
     parser.add_argument("--callback-delay", type=float, default=2.0, help="Seconds from create-call to the callback.")
     arguments = parser.parse_args()
+    if (urlsplit(arguments.callback_base).hostname or "") not in LOOPBACK_HOSTS:
+        parser.error(f"--callback-base {arguments.callback_base!r} must be on 127.0.0.1, localhost or [::1].")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     stub = stub_class(

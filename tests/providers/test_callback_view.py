@@ -185,3 +185,32 @@ def test_vapi_shared_secret(client, vapi_secret_attempt, headers, status):
     assert response.status_code == status
     expected = "busy" if status == 200 else ""
     assert CallAttempt.objects.get(pk=vapi_secret_attempt.pk).outcome == expected
+
+
+@pytest.fixture
+def vapi_hmac_attempt(workspace):
+    agent = provider_agent(workspace, "vapi")
+    attempt = start_lead(agent, "+919876543210")
+    CallAttempt.objects.filter(pk=attempt.pk).update(
+        status=CallAttempt.Status.IN_PROGRESS, provider="vapi", provider_call_id="vapi_1", started_at=F("created_at"),
+    )
+    return attempt
+
+
+@pytest.mark.parametrize("case, timestamp, status", [
+    ("milliseconds", lambda: str(int(time.time() * 1000)), 200),
+    ("seconds", lambda: str(int(time.time())), 200),
+    ("expired", lambda: str(int(time.time()) - 600), 401),
+    ("not a number", lambda: "yesterday", 401),
+])
+def test_vapi_hmac_timestamp(client, vapi_hmac_attempt, case, timestamp, status):
+    body = vapi_report(vapi_hmac_attempt.pk)
+    sent_at = timestamp()
+    signature = hmac_sha256_hex("test-vapi-secret", sent_at.encode() + b"." + body)
+
+    response = client.post(
+        "/providers/vapi/events", data=body, content_type="application/json",
+        HTTP_X_TIMESTAMP=sent_at, HTTP_X_SIGNATURE=signature,
+    )
+
+    assert response.status_code == status

@@ -12,10 +12,7 @@ _SCHEMA_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}\Z")
 
 
 class AgentForm(forms.ModelForm):
-    new_provider_api_key = forms.CharField(
-        label="Provider API key", required=False, strip=True,
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-    )
+    """The agent's own fields. The provider's settings and keys are in its settings form."""
 
     class Meta:
         model = Agent
@@ -32,10 +29,6 @@ class AgentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        saved = bool(self.instance.pk and self.instance.provider_api_key)
-        self.fields["new_provider_api_key"].help_text = (
-            "Saved. Leave empty to keep the saved key." if saved else "The key from your provider's dashboard."
-        )
         self.fields["window_start"].help_text = (
             "Used when the webhook URL sets no min_trigger_time/max_trigger_time, in the workspace's timezone."
         )
@@ -43,8 +36,12 @@ class AgentForm(forms.ModelForm):
                                                      "hx-trigger": "change", "hx-include": "this"})
 
 
-def provider_settings_form(provider_name: str, data=None, initial=None):
-    """Build the provider's own settings form, or return None for a provider without settings."""
+def provider_settings_form(provider_name: str, agent: Agent, data=None):
+    """Build the provider's own settings form for ``agent``, or return None for a provider without settings.
+
+    ``agent`` may be unsaved (the create page). The form validates the provider's settings
+    and keys, and its ``save()`` stores them on a saved agent.
+    """
     try:
         provider = get_provider(provider_name)
     except KeyError:
@@ -52,7 +49,7 @@ def provider_settings_form(provider_name: str, data=None, initial=None):
     form_class = getattr(provider, "settings_form", None)
     if form_class is None:
         return None
-    return form_class(data, initial=initial, prefix="provider")
+    return form_class(data, agent=agent, prefix="provider")
 
 
 CUSTOM_FIELD = "__custom__"

@@ -2,6 +2,8 @@
 import logging
 
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +14,6 @@ from django.views.decorators.http import require_POST
 from accounts.workspaces import member_required
 from agents.forms import AgentForm, provider_settings_form
 from agents.models import Agent
-from calls.providers import get_provider
 
 logger = logging.getLogger(__name__)
 
@@ -36,28 +37,50 @@ def agent_list(request):
 
 
 def _save_agent(request, agent: Agent | None):
-    """Validate the agent form and the provider's settings form; save both or neither."""
-    form = AgentForm(request.POST, instance=agent)
-    provider_name = request.POST.get("provider", "")
-    settings_form = provider_settings_form(provider_name, data=request.POST)
-    valid = form.is_valid()
-    if settings_form is not None:
-        valid = settings_form.is_valid() and valid
-    if valid:
-        agent = form.save(commit=False)
-        agent.workspace = request.workspace
-        new_key = form.cleaned_data["new_provider_api_key"]
-        if new_key:
-            agent.provider_api_key = new_key
-        agent.provider_settings = dict(settings_form.cleaned_data) if settings_form is not None else {}
-        problems = get_provider(agent.provider).validate_settings(agent.provider_settings, agent.provider_api_key)
-        for name, message in problems.items():
-            target = settings_form if settings_form is not None and name in settings_form.fields else form
-            target.add_error(name if name in target.fields else None, message)
-        if not problems:
-            agent.save()
-            return agent, form, settings_form
-    return None, form, settings_form
+    """Validate the agent form and the provider's settings form; save both or neither.
+
+    The provider's form is validated first and its values put on the agent, because the
+    Agent model's clean() checks the provider settings and keys the agent will call with.
+    """
+    current = agent or Agent(workspace=request.workspace)
+    settings_form = provider_settings_form(request.POST.get("provider", ""), current, data=request.POST)
+    settings_valid = settings_form is None or settings_form.is_valid()
+    if settings_form is None:
+        current.provider_settings = {}
+    elif settings_valid:
+        _apply_provider_settings(current, settings_form)
+
+    form = AgentForm(request.POST, instance=current)
+    valid = form.is_valid() and settings_valid
+    if settings_form is not None and not settings_valid:
+        _drop_repeated_errors(form, settings_form)
+    if not valid:
+        return None, form, settings_form
+
+    with transaction.atomic():
+        saved = form.save()
+        if settings_form is not None:
+            settings_form.agent = saved
+            settings_form.save()
+    return saved, form, settings_form
+
+
+def _apply_provider_settings(agent: Agent, settings_form) -> None:
+    agent.provider_settings = settings_form.settings_values()
+    for field, attribute in (("api_key", "provider_api_key"), ("webhook_secret", "provider_webhook_secret")):
+        value = (settings_form.cleaned_data.get(field) or "").strip()
+        if value:
+            setattr(agent, attribute, value)
+
+
+def _drop_repeated_errors(form, settings_form) -> None:
+    """Remove the model's "field: message" errors that the provider's form already shows at the field."""
+    prefixes = tuple(f"{name}: " for name in settings_form.fields)
+    kept = [message for message in form.non_field_errors() if not message.startswith(prefixes)]
+    if NON_FIELD_ERRORS in form.errors:
+        form.errors[NON_FIELD_ERRORS] = form.error_class(kept, error_class="nonfield")
+        if not kept:
+            del form.errors[NON_FIELD_ERRORS]
 
 
 @member_required
@@ -71,7 +94,7 @@ def agent_create(request):
         status = 400
     else:
         form = AgentForm(initial={"provider": "simulator"})
-        settings_form = provider_settings_form("simulator")
+        settings_form = provider_settings_form("simulator", Agent(workspace=request.workspace))
         status = 200
     ctx = {"page": "agents", "form": form, "settings_form": settings_form, "agent": None}
     return render(request, "agents/create.html", ctx, status=status)
@@ -90,7 +113,7 @@ def agent_settings(request, public_id: str):
         agent.refresh_from_db()
     else:
         form = AgentForm(instance=agent)
-        settings_form = provider_settings_form(agent.provider, initial=agent.provider_settings)
+        settings_form = provider_settings_form(agent.provider, agent)
     ctx = {"page": "agents", "tab": "settings", "agent": agent, "form": form, "settings_form": settings_form}
     return render(request, "agents/settings.html", ctx, status=status)
 
@@ -98,13 +121,9 @@ def agent_settings(request, public_id: str):
 @member_required
 def provider_settings(request, public_id: str | None = None):
     """Render the provider-settings part of the agent form, swapped in when the provider changes."""
-    agent = _get_agent_for_user(request, public_id) if public_id else None
+    agent = _get_agent_for_user(request, public_id) if public_id else Agent(workspace=request.workspace)
     provider_name = request.GET.get("provider", "")
-    initial = agent.provider_settings if agent is not None and agent.provider == provider_name else None
-    ctx = {
-        "settings_form": provider_settings_form(provider_name, initial=initial), "agent": agent,
-        "form": AgentForm(instance=agent), "provider_name": provider_name,
-    }
+    ctx = {"settings_form": provider_settings_form(provider_name, agent), "provider_name": provider_name}
     return render(request, "agents/_provider_settings.html", ctx)
 
 

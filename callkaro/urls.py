@@ -10,6 +10,7 @@ def health(request):
 urlpatterns = [
     path("", include("webhooks.urls")),
     path("api/v1/", include("calls.api_urls")),
+    path("providers/", include("calls.providers.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
     # The dashboard.

@@ -1,12 +1,10 @@
 """Agents: create, settings, pause/resume, Variable Source and the webhook URL builder."""
 import pytest
-from django import forms
 from django.urls import reverse
 
 from agents.models import Agent, VariableMapping
 from calls.models import Call, Lead
-from calls.providers import PROVIDERS, get_provider
-from calls.providers.simulator import SimulatorProvider
+from calls.providers import PROVIDERS
 from webhooks.models import WebhookDelivery
 
 AGENT_FORM = {"name": "Renewals", "provider": "simulator", "max_concurrent_calls": "3", "window_start": "", "window_end": ""}
@@ -56,71 +54,91 @@ def test_pause_ignores_foreign_next(owner_client, agent):
     assert response["Location"] == reverse("agent-settings", args=[agent.public_id])
 
 
-class KeyedSettingsForm(forms.Form):
-    remote_agent_id = forms.CharField()
+RETELL = {**AGENT_FORM, "provider": "retell", "provider-agent_id": "agent_42", "provider-from_number": "+14157774444",
+          "provider-api_key": "key_live_secret"}
 
 
-class KeyedProvider(SimulatorProvider):
-    name = "keyed"
-    label = "Keyed test provider"
-    settings_form = KeyedSettingsForm
-
-    def validate_settings(self, settings, api_key):
-        return {} if api_key else {"new_provider_api_key": "An API key is required."}
-
-
-@pytest.fixture
-def keyed_provider(monkeypatch):
-    """A provider with a settings form, registered like the real ones."""
-    from calls import providers
-
-    monkeypatch.setitem(PROVIDERS, "keyed", "tests.dashboard.test_agents_views.KeyedProvider")
-    monkeypatch.setattr(providers, "_instances", {})
-    return get_provider("keyed")
-
-
-def test_provider_settings_form_saved(owner_client, agent, keyed_provider):
-    data = {**AGENT_FORM, "provider": "keyed", "provider-remote_agent_id": "agent_42", "new_provider_api_key": "pk_live_secret"}
-
-    response = owner_client.post(reverse("agent-settings", args=[agent.public_id]), data)
+def test_provider_settings_saved(owner_client, agent):
+    response = owner_client.post(reverse("agent-settings", args=[agent.public_id]), RETELL)
 
     assert response.status_code == 302
     agent.refresh_from_db()
-    assert agent.provider_settings == {"remote_agent_id": "agent_42"}
-    assert agent.provider_api_key == "pk_live_secret"
+    assert agent.provider == "retell"
+    assert agent.provider_settings == {"agent_id": "agent_42", "from_number": "+14157774444"}
+    assert agent.provider_api_key == "key_live_secret"
+
+
+def test_provider_key_write_only(owner_client, agent):
+    owner_client.post(reverse("agent-settings", args=[agent.public_id]), RETELL)
+
     page = owner_client.get(reverse("agent-settings", args=[agent.public_id])).content.decode()
-    assert "pk_live_secret" not in page
-    assert "Saved. Leave empty to keep the saved key." in page
+
+    assert "key_live_secret" not in page
+    assert "A value is saved" in page
     assert 'value="agent_42"' in page
 
 
-def test_provider_settings_validated(owner_client, agent, keyed_provider):
-    data = {**AGENT_FORM, "provider": "keyed", "provider-remote_agent_id": ""}
+def test_provider_key_kept_when_empty(owner_client, agent):
+    url = reverse("agent-settings", args=[agent.public_id])
+    owner_client.post(url, RETELL)
 
-    response = owner_client.post(reverse("agent-settings", args=[agent.public_id]), data)
+    response = owner_client.post(url, {**RETELL, "provider-api_key": "", "provider-agent_id": "agent_43"})
 
-    assert response.status_code == 400
+    assert response.status_code == 302
     agent.refresh_from_db()
-    assert agent.provider == "simulator"
+    assert agent.provider_api_key == "key_live_secret"
+    assert agent.provider_settings["agent_id"] == "agent_43"
 
 
-def test_provider_settings_validate_settings_errors(owner_client, agent, keyed_provider):
-    data = {**AGENT_FORM, "provider": "keyed", "provider-remote_agent_id": "agent_42"}
+def test_provider_settings_validated(owner_client, agent):
+    data = {**RETELL, "provider-from_number": "12345", "provider-api_key": ""}
 
     response = owner_client.post(reverse("agent-settings", args=[agent.public_id]), data)
-
-    assert response.status_code == 400
-    assert "An API key is required." in response.content.decode()
-
-
-def test_provider_settings_fragment(owner_client, agent, keyed_provider):
-    url = reverse("agent-provider-settings", args=[agent.public_id]) + "?provider=keyed"
-
-    response = owner_client.get(url, headers={"HX-Request": "true"})
 
     page = response.content.decode()
-    assert 'name="provider-remote_agent_id"' in page
-    assert 'name="new_provider_api_key"' in page
+    assert response.status_code == 400
+    assert "is not a valid E.164 number" in page
+    assert page.count("Paste the API key from Retell") == 1
+    agent.refresh_from_db()
+    assert agent.provider == "simulator"
+    assert agent.provider_settings == {}
+
+
+def test_create_agent_with_provider(owner_client, workspace):
+    response = owner_client.post(reverse("agent-create"), {**RETELL, "name": "Retell agent"})
+
+    assert response.status_code == 302
+    agent = Agent.objects.get(workspace=workspace, name="Retell agent")
+    assert agent.provider_settings["from_number"] == "+14157774444"
+    assert agent.provider_api_key == "key_live_secret"
+
+
+def test_create_agent_invalid_provider_saves_nothing(owner_client, workspace):
+    response = owner_client.post(reverse("agent-create"), {**RETELL, "name": "Retell agent", "provider-agent_id": ""})
+
+    assert response.status_code == 400
+    assert not Agent.objects.filter(workspace=workspace, name="Retell agent").exists()
+
+
+def test_switch_to_simulator_clears_settings(owner_client, agent):
+    url = reverse("agent-settings", args=[agent.public_id])
+    owner_client.post(url, RETELL)
+
+    owner_client.post(url, AGENT_FORM)
+
+    agent.refresh_from_db()
+    assert agent.provider == "simulator"
+    assert agent.provider_settings == {}
+
+
+@pytest.mark.parametrize("provider", [name for name in PROVIDERS if name != "simulator"])
+def test_provider_settings_fragment(provider, owner_client, agent):
+    url = reverse("agent-provider-settings", args=[agent.public_id]) + f"?provider={provider}"
+
+    page = owner_client.get(url, headers={"HX-Request": "true"}).content.decode()
+
+    assert 'name="provider-api_key"' in page
+    assert page.startswith('<div id="provider-settings">')
 
 
 def test_simulator_fragment_needs_no_key(owner_client, agent):
@@ -129,15 +147,15 @@ def test_simulator_fragment_needs_no_key(owner_client, agent):
     page = owner_client.get(url, headers={"HX-Request": "true"}).content.decode()
 
     assert "needs no key" in page
-    assert 'name="new_provider_api_key"' not in page
+    assert 'name="provider-api_key"' not in page
 
 
-def test_create_page_provider_fragment(owner_client, keyed_provider):
-    url = reverse("agent-create-provider-settings") + "?provider=keyed"
+def test_create_page_provider_fragment(owner_client):
+    url = reverse("agent-create-provider-settings") + "?provider=retell"
 
     page = owner_client.get(url, headers={"HX-Request": "true"}).content.decode()
 
-    assert 'name="provider-remote_agent_id"' in page
+    assert 'name="provider-agent_id"' in page
 
 
 # Variable Source

@@ -161,3 +161,24 @@ def test_phone_menu_navigates(browser, live_server, owner):
 
     expect(page).to_have_url(re.compile(r"/agents/$"))
     context.close()
+
+
+def test_create_agent_with_provider_settings(page, workspace):
+    page.goto("/agents/new/")
+    page.fill("#id_name", "Retell agent")
+    expect(page.locator("#provider-settings")).to_contain_text("needs no key")
+
+    page.select_option("#id_provider", "retell")
+
+    expect(page.locator("#id_provider-agent_id")).to_be_visible()
+    page.fill("#id_provider-agent_id", "agent_42")
+    page.fill("#id_provider-from_number", "+14157774444")
+    page.fill("#id_provider-api_key", "key_live_secret")
+    page.click("button:has-text('Create agent')")
+
+    expect(page.locator("h1")).to_contain_text("Retell agent")
+    agent = workspace.agents.get(name="Retell agent")
+    assert agent.provider_settings == {"agent_id": "agent_42", "from_number": "+14157774444"}
+    page.click("nav.tabs >> text=Settings")
+    expect(page.locator("#id_provider-api_key")).to_have_value("")
+    assert "key_live_secret" not in page.content()

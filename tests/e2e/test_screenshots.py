@@ -6,7 +6,7 @@ renders in the browser.
 """
 import os
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -95,7 +95,11 @@ def shots_dir(tmp_path):
 
 
 def test_screenshots(page, agent, workspace, shots_dir):
-    second = agent_with_mappings(workspace=workspace, name="Renewals agent")
+    second = agent_with_mappings(
+        workspace=workspace, name="Renewals agent", provider="retell", provider_api_key="key_demo",
+        provider_settings={"agent_id": "agent_8f1c2d", "from_number": "+14157774444"},
+        window_start=time(9, 0), window_end=time(18, 0),
+    )
     VariableMapping.objects.create(agent=agent, name="budget", field="mx_Budget", format="number_words", position=10)
     VariableMapping.objects.create(agent=agent, name="budget_text", field="mx_Product_Interest", format="number_indian", position=11)
     LeadSquaredConnection.objects.create(
@@ -115,6 +119,7 @@ def test_screenshots(page, agent, workspace, shots_dir):
         "integrations": "/integrations/leadsquared/",
         "deliveries": "/deliveries/",
         "agents": "/agents/",
+        "agent-settings": f"/agents/{second.public_id}/",
         "api-keys": "/api-keys/",
     }
     for name, path in shots.items():

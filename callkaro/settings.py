@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.workspaces.navigation",
             ],
         },
     },
@@ -162,6 +163,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Exchange bindings; kombu would otherwise write them to ./control.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
         "polling_interval": 0.2,
     }
@@ -189,6 +192,11 @@ QUEUED_TIMEOUT = env.float("QUEUED_TIMEOUT", default=60.0)
 DIALING_TIMEOUT = env.float("DIALING_TIMEOUT", default=120.0)
 # Seconds an in-progress attempt waits for the provider's callback before it is polled.
 CALLBACK_TIMEOUT = env.float("CALLBACK_TIMEOUT", default=900.0)
+# Local provider stubs that replace a provider's API host, e.g.
+# "retell=http://127.0.0.1:8301,vapi=http://127.0.0.1:8302". Empty in production; only
+# loopback URLs are accepted (calls/providers/http.py), so no setting can send a
+# provider's API key to another host.
+PROVIDER_STUB_BASE_URLS = env.dict("PROVIDER_STUB_BASE_URLS", default={})
 # Seconds the simulator provider takes to resolve a call.
 SIMULATOR_CALL_SECONDS = env.float("SIMULATOR_CALL_SECONDS", default=3.0)
 

@@ -10,6 +10,13 @@ def health(request):
 urlpatterns = [
     path("", include("webhooks.urls")),
     path("api/v1/", include("calls.api_urls")),
+    path("providers/", include("calls.providers.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
+    # The dashboard.
+    path("", include("accounts.urls")),
+    path("", include("calls.urls")),
+    path("", include("agents.urls")),
+    path("", include("integrations.urls")),
+    path("", include("webhooks.urls_dashboard")),
 ]

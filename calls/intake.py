@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agents.models import Agent
+from agents.formats import FormatContext
 from agents.variables import field_value, render_variables
 from calls.models import Call, CallAttempt, Lead
 from calls.phones import to_e164
@@ -111,7 +112,9 @@ def accept_lead(
             lead_id=crm_lead_id or "",
         )
 
-    rendered = render_variables(mappings, fields)
+    rendered = render_variables(
+        mappings, fields, FormatContext(timezone=policy.timezone, region=workspace.default_region),
+    )
     try:
         with transaction.atomic():
             lead = Lead.objects.create(

@@ -1,6 +1,6 @@
 """Testing a workspace's LeadSquared connection, and building clients from it.
 
-``test_connection`` is what the dashboard's Test button calls. The first time a connection
+``test_connection`` is what the dashboard's Test button calls; ``check`` returns the details. The first time a connection
 works, the account's timezone and default country become the workspace's defaults. The
 admin may change them afterwards, and a later test keeps the admin's choice. A different
 regional API host named by LeadSquared is offered as ``suggested_host``.
@@ -75,8 +75,22 @@ def regional_host(user: dict) -> str:
         return ""
 
 
-def test_connection(connection: LeadSquaredConnection) -> ConnectionTestResult:
-    """Call UserByAccessKey.Get with the stored keys and record what it found on the connection."""
+def test_connection(connection: LeadSquaredConnection) -> LeadSquaredConnection:
+    """Call UserByAccessKey.Get with the stored keys and record what it found on the connection.
+
+    Returns the connection with its status, last_error, last_checked_at and suggested_host
+    updated, and the details in ``connection.test_result`` (a ConnectionTestResult).
+    """
+    connection.test_result = check(connection)
+    return connection
+
+
+# Keep pytest from collecting this function when a test module imports it.
+test_connection.__test__ = False
+
+
+def check(connection: LeadSquaredConnection) -> ConnectionTestResult:
+    """Test the connection as ``test_connection`` does; return the result."""
     try:
         user = client_for(connection, max_retries=INTERACTIVE_RETRIES).user_by_access_key()
     except LeadSquaredError as error:

@@ -3,7 +3,7 @@ import pytest
 
 from accounts.models import Workspace
 from integrations.leadsquared.catalogue import STANDARD_FIELDS, LeadField, fields_for
-from integrations.leadsquared.connection import region_for_country_code, test_connection as check_connection
+from integrations.leadsquared.connection import check as check_connection, region_for_country_code, test_connection
 from integrations.leadsquared.errors import LeadSquaredError
 from integrations.leadsquared.fields import refresh_fields
 from integrations.models import LeadSquaredConnection
@@ -120,6 +120,14 @@ def test_success_fills_field_cache(connection):
     connection.refresh_from_db()
     assert connection.fields_fetched_at is not None
     assert {"schema_name": "mx_City", "display_name": "City", "data_type": "Select"} in connection.fields_cache
+
+
+def test_test_connection_returns_connection(connection):
+    returned = test_connection(connection)
+
+    assert returned is connection
+    assert returned.status == Status.CONNECTED
+    assert returned.test_result.ok is True
 
 
 REGIONS = [("91", "IN"), ("+1", "US"), ("44", "GB"), ("", ""), ("abc", ""), ("999", "")]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from integrations.models import LeadLookup, LeadSquaredConnection, WriteBack
+from integrations.models import LeadLookup, LeadSquaredConnection, RateLimitWindow, WriteBack
 
 
 @admin.register(LeadSquaredConnection)
@@ -35,6 +35,17 @@ class LeadLookupAdmin(admin.ModelAdmin):
     list_display = ["call", "status", "tries", "next_try_at", "finished_at"]
     list_filter = ["status"]
     readonly_fields = [field.name for field in LeadLookup._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RateLimitWindow)
+class RateLimitWindowAdmin(admin.ModelAdmin):
+    """Read-only: the database rate limiter's recent request times per workspace."""
+
+    list_display = ["workspace"]
+    readonly_fields = ["workspace", "request_times"]
 
     def has_add_permission(self, request):
         return False

@@ -34,6 +34,20 @@ requires_postgres = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def no_real_resolution(monkeypatch):
+    """Fail a test that would resolve a real LeadSquared host: tests must reach only local servers.
+
+    The SSRF guard tests pass their own resolver; everything else talks to the local stub.
+    """
+    from integrations.leadsquared import hosts
+
+    def reject(host, port):
+        raise AssertionError(f"a test tried to resolve {host!r}; use the LeadSquared stub or a test resolver")
+
+    monkeypatch.setattr(hosts, "resolver", reject)
+
+
 @pytest.fixture
 def workspace(db):
     return WorkspaceFactory(name="Acme Realty", slug="acme")

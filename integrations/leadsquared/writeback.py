@@ -96,6 +96,14 @@ def send(write_back_id: int) -> None:
     if connection is None:
         _fail(write_back, "The LeadSquared connection was removed, so the result was not written back.")
         return
+    if connection.status in (LeadSquaredConnection.Status.UNCHECKED, LeadSquaredConnection.Status.INVALID):
+        # Requests with keys that never worked, or stopped working, would only fail with 401.
+        _fail(
+            write_back,
+            f"The LeadSquared connection is {connection.get_status_display().lower()}, so the result was not "
+            "written back. Check the keys and use Test connection under Integrations → LeadSquared.",
+        )
+        return
     if not connection.activity_event_code:
         _fail(
             write_back,

@@ -222,7 +222,8 @@ def test_401_fails_and_marks_connection(db, agent, connected, stub):
     assert "Invalid access key or secret key" in connected.last_error
 
 
-def test_without_activity_type_fails(db, agent, connection, stub):
+def test_without_activity_type_fails(db, agent, connected, stub):
+    LeadSquaredConnection.objects.filter(pk=connected.pk).update(activity_event_code=None)
     write_back = plan_write_back(first_attempt_ended(agent).pk, call_ended=False)
 
     send(write_back.pk)
@@ -230,6 +231,19 @@ def test_without_activity_type_fails(db, agent, connection, stub):
     write_back.refresh_from_db()
     assert write_back.status == Status.FAILED
     assert "No activity type is set" in write_back.last_error
+    assert stub.received == []
+
+
+@pytest.mark.parametrize("status", [LeadSquaredConnection.Status.UNCHECKED, LeadSquaredConnection.Status.INVALID])
+def test_untested_connection_not_used(db, agent, connected, stub, status):
+    LeadSquaredConnection.objects.filter(pk=connected.pk).update(status=status)
+    write_back = plan_write_back(first_attempt_ended(agent).pk, call_ended=False)
+
+    send(write_back.pk)
+
+    write_back.refresh_from_db()
+    assert write_back.status == Status.FAILED
+    assert "Test connection" in write_back.last_error
     assert stub.received == []
 
 

@@ -310,3 +310,16 @@ def test_outcome_written_back_by_worker(crm_worker, agent, connected, stub):
 
     assert WriteBack.objects.get(attempt=attempt).status == Status.SENT
     assert len(stub.requests_to("ProspectActivity.svc/Create")) == 1
+
+
+def test_write_back_task_uses_crm_queue(settings):
+    from callkaro import settings as production
+    from callkaro.celery import app
+
+    write_back_route = app.amqp.router.route({}, "integrations.leadsquared.send_write_back")
+    lookup_route = app.amqp.router.route({}, "integrations.leadsquared.lookup_lead")
+
+    assert production.LEADSQUARED_TASK_QUEUE == "crm"
+    assert production.CELERY_TASK_ROUTES["integrations.leadsquared.send_write_back"] == {"queue": "crm"}
+    assert write_back_route["queue"].name == settings.LEADSQUARED_TASK_QUEUE
+    assert lookup_route["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE

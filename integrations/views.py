@@ -9,6 +9,9 @@ from django.views.decorators.http import require_POST
 from accounts.workspaces import member_required
 from integrations.forms import CallingSettingsForm, LeadSquaredConnectForm
 from integrations.leadsquared import connection as leadsquared_connection
+from integrations.leadsquared.activity import create_activity_type, set_activity_event_code
+from integrations.leadsquared.errors import LeadSquaredError
+from integrations.leadsquared.fields import refresh_fields
 from integrations.models import LeadSquaredConnection
 
 logger = logging.getLogger(__name__)
@@ -104,4 +107,64 @@ def calling_settings(request):
 
     form.save()
     messages.success(request, "Calling settings saved. New leads use them; calls already planned keep their times.")
+    return redirect("integration-leadsquared")
+
+
+def _connected_or_redirect(request):
+    connection = _connection_for(request.workspace)
+    if connection is None:
+        messages.error(request, "Connect LeadSquared first: enter the Host URL, Access Key and Secret Key.")
+    return connection
+
+
+@require_POST
+@member_required
+def leadsquared_refresh_fields(request):
+    connection = _connected_or_redirect(request)
+    if connection is None:
+        return redirect("integration-leadsquared")
+
+    try:
+        fields = refresh_fields(connection)
+    except LeadSquaredError as error:
+        logger.warning("refreshing LeadSquared fields of workspace %s failed: %s", request.workspace.pk, error)
+        messages.error(request, f"Could not fetch the lead fields: {error}. The previous list is kept.")
+    else:
+        messages.success(request, f"Fetched {len(fields)} lead fields from LeadSquared.")
+    return redirect("integration-leadsquared")
+
+
+@require_POST
+@member_required
+def leadsquared_activity_type(request):
+    connection = _connected_or_redirect(request)
+    if connection is None:
+        return redirect("integration-leadsquared")
+
+    try:
+        if request.POST.get("action") == "create":
+            code = create_activity_type(connection, request.POST.get("name", ""))
+            messages.success(request, f"Created the activity type in LeadSquared (event code {code}); call results are written to it.")
+        else:
+            code = set_activity_event_code(connection, request.POST.get("activity_event_code", ""))
+            messages.success(request, f"Call results are written as activities with event code {code}.")
+    except ValueError as error:
+        messages.error(request, str(error))
+    except LeadSquaredError as error:
+        logger.warning("setting the activity type of workspace %s failed: %s", request.workspace.pk, error)
+        messages.error(request, f"LeadSquared did not create the activity type: {error}")
+    return redirect("integration-leadsquared")
+
+
+@require_POST
+@member_required
+def leadsquared_use_suggested_host(request):
+    connection = _connected_or_redirect(request)
+    if connection is None or not connection.suggested_host:
+        return redirect("integration-leadsquared")
+
+    LeadSquaredConnection.objects.filter(pk=connection.pk).update(
+        host=connection.suggested_host, suggested_host="", status=LeadSquaredConnection.Status.UNCHECKED,
+    )
+    messages.success(request, f"Host changed to {connection.suggested_host}. Use Test connection to check it.")
     return redirect("integration-leadsquared")

@@ -49,9 +49,11 @@ def stack_env(tmp_path):
         "RETELL_STUB_PORT": str(free_port()),
         "VAPI_STUB_PORT": str(free_port()),
         "BLAND_STUB_PORT": str(free_port()),
+        "LEADSQUARED_STUB_PORT": str(free_port()),
         "LOG_LEVEL": "INFO",
     })
     env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{env['PORT']}"
+    env["LEADSQUARED_STUB_BASE_URL"] = f"http://127.0.0.1:{env['LEADSQUARED_STUB_PORT']}"
     env["PROVIDER_STUB_BASE_URLS"] = ",".join(
         f"{name}=http://127.0.0.1:{env[name.upper() + '_STUB_PORT']}" for name in ("retell", "vapi", "bland")
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.management.commands.demo import SAMPLE_LEAD
+from integrations.leadsquared.stub import DEMO_ACCESS_KEY, DEMO_SECRET_KEY
 
 
 class Command(BaseCommand):
@@ -33,6 +34,9 @@ class Command(BaseCommand):
             "  Post the sample LeadSquared lead:\n"
             f"    {curl}\n"
             f"  Then follow the call:  curl -sS -H 'X-API-KEY: {demo['api_key']}' {base}/api/v1/calls\n"
+            "\n"
+            "  Integrations → LeadSquared talks to a local stub; connect it with host\n"
+            f"  api-in21.leadsquared.com, access key {DEMO_ACCESS_KEY}, secret key {DEMO_SECRET_KEY}.\n"
             "\n"
             "  Ctrl-C stops the web server, worker and beat.\n"
         )

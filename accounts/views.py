@@ -1,5 +1,6 @@
 """Sign-in, workspace switching and API keys."""
 import logging
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -38,12 +39,18 @@ def _get_api_key_for_user(request, key_id: int) -> ApiKey:
     return get_object_or_404(ApiKey, pk=key_id, workspace=request.workspace)
 
 
+# Session key of the form tokens already used to create a key, so that reloading the page
+# that shows a new key (a repeated POST) does not create a second one.
+USED_KEY_TOKENS = "used_api_key_form_tokens"
+
+
 def _api_keys_page(request, form, new_key: str = "", status: int = 200):
     ctx = {
         "page": "api_keys",
         "keys": ApiKey.objects.filter(workspace=request.workspace).order_by("revoked_at", "-created_at"),
         "form": form,
         "new_key": new_key,
+        "form_token": secrets.token_urlsafe(16),
     }
     return render(request, "accounts/api_keys.html", ctx, status=status)
 
@@ -59,6 +66,14 @@ def api_key_create(request):
     form = ApiKeyForm(request.POST)
     if not form.is_valid():
         return _api_keys_page(request, form, status=400)
+
+    token = request.POST.get("form_token", "")
+    used = request.session.get(USED_KEY_TOKENS, [])
+    if token and token in used:
+        messages.info(request, "That key was already created; reloading the page does not create another.")
+        return redirect("api-keys")
+    if token:
+        request.session[USED_KEY_TOKENS] = (used + [token])[-20:]
 
     api_key, raw_key = ApiKey.issue(request.workspace, form.cleaned_data["name"])
     logger.info("API key %s issued in workspace %s by user %s", api_key.pk, request.workspace.pk, request.user.pk)

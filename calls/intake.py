@@ -51,6 +51,8 @@ class IntakeResult:
                     _zone(self.call.call_policy.timezone)
                 ).isoformat()
             body["attempts_allowed"] = self.call.call_policy.max_attempts
+            if self.call.agent.paused:
+                body["note"] = "The agent is paused: the call waits until it is resumed in the dashboard."
             if self.missing_fields:
                 body["missing_fields"] = self.missing_fields
         return body

@@ -81,7 +81,8 @@ class CrmWebhookView(APIView):
                 "agent_id is missing; copy the agent's id from its Webhook URL tab and add agent_id=… to the URL.",
                 errors=[{"parameter": "agent_id", "value": None, "message": "agent_id is missing."}],
             )
-        agent = Agent.objects.filter(public_id=agent_id, workspace=workspace).first()
+        # The join saves the query accept_lead would make for agent.workspace.
+        agent = Agent.objects.select_related("workspace").filter(public_id=agent_id, workspace=workspace).first()
         if agent is None:
             # The same answer whether the agent does not exist or belongs to another workspace.
             return error_response(

@@ -186,6 +186,12 @@ DISPATCH_BATCH_SIZE = env.int("DISPATCH_BATCH_SIZE", default=500)
 # dialing (the worker died inside start_call) is closed as an unknown failure.
 QUEUED_TIMEOUT = env.float("QUEUED_TIMEOUT", default=60.0)
 DIALING_TIMEOUT = env.float("DIALING_TIMEOUT", default=120.0)
+# Transient provider errors (429, 5xx, timeouts) are retried with exponential backoff from
+# TRANSIENT_BACKOFF_BASE up to TRANSIENT_BACKOFF_CAP seconds and use up none of the lead's
+# retries; after MAX_TRANSIENT_FAILURES of them the attempt ends as failed.
+TRANSIENT_BACKOFF_BASE = env.float("TRANSIENT_BACKOFF_BASE", default=5.0)
+TRANSIENT_BACKOFF_CAP = env.float("TRANSIENT_BACKOFF_CAP", default=300.0)
+MAX_TRANSIENT_FAILURES = env.int("MAX_TRANSIENT_FAILURES", default=12)
 # Seconds an in-progress attempt waits for the provider's callback before it is polled.
 CALLBACK_TIMEOUT = env.float("CALLBACK_TIMEOUT", default=900.0)
 # Seconds the simulator provider takes to resolve a call.

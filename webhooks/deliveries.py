@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from callkaro.nul import replace_nul
 from callkaro.redaction import redact_url
 from webhooks.models import WebhookDelivery
 
@@ -33,11 +34,11 @@ class DeliveryRecord:
         )
 
     def save(self, status_code: int, result: str, reason: str, response: dict) -> WebhookDelivery:
-        text = self.body[:MAX_LOGGED_BODY].decode("utf-8", errors="replace")
+        text = replace_nul(self.body[:MAX_LOGGED_BODY].decode("utf-8", errors="replace"))
         return WebhookDelivery.objects.create(
             workspace=self.workspace, agent=self.agent, received_at=self.received_at, method=self.method,
-            url=self.url, content_type=self.content_type, body=redact_url(text),
+            url=self.url, content_type=replace_nul(self.content_type), body=redact_url(text),
             body_truncated=len(self.body) > MAX_LOGGED_BODY, status_code=status_code, result=result,
-            reason=reason, response=response, leads_received=self.leads_received,
+            reason=replace_nul(reason), response=replace_nul(response), leads_received=self.leads_received,
             calls_created=self.calls_created, first_call=self.first_call,
         )

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from accounts.authentication import key_from_request
 from accounts.models import ApiKey
 from agents.models import Agent
+from callkaro.nul import replace_nul
 from calls.intake import accept_lead
 from calls.tasks import enqueue_place_call
 from integrations.payloads import PayloadError
@@ -106,7 +107,8 @@ class CrmWebhookView(APIView):
     def accept(self, request, record, agent, crm_type, policy, raw_body) -> Response:
         crm = get_crm(crm_type)
         try:
-            leads = crm.leads_from_body(raw_body, request.META.get("CONTENT_TYPE", ""))
+            # PostgreSQL cannot store NUL in the lead's fields (jsonb) or the delivery log.
+            leads = replace_nul(crm.leads_from_body(raw_body, request.META.get("CONTENT_TYPE", "")))
         except PayloadError as error:
             body = {"status": "rejected", "reason": f"unreadable_body: {error}"}
             record.save(200, Result.REJECTED, body["reason"], body)

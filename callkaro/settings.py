@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
     "django_celery_beat",
     "django_htmx",
     "accounts",
@@ -147,6 +148,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "callkaro.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -197,6 +200,45 @@ MAX_TRANSIENT_FAILURES = env.int("MAX_TRANSIENT_FAILURES", default=12)
 CALLBACK_TIMEOUT = env.float("CALLBACK_TIMEOUT", default=900.0)
 # Seconds the simulator provider takes to resolve a call.
 SIMULATOR_CALL_SECONDS = env.float("SIMULATOR_CALL_SECONDS", default=3.0)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "callkaro API",
+    "DESCRIPTION": "The CRM webhook that receives leads and the read-only call API. "
+    "Authenticate with the X-API-KEY header or the x_api_key query parameter.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is public: it names no workspace data, and the webhook's documentation needs it.
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "PREPROCESSING_HOOKS": ["callkaro.openapi.drop_duplicate_paths"],
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Requests each API key may make per window (webhook deliveries and API calls together);
+# more answer 429 with Retry-After. 0 turns the limit off. The default is far above what a
+# CRM sends for new leads and keeps one leaked key from flooding the call queue.
+API_KEY_RATE_LIMIT = env.int("API_KEY_RATE_LIMIT", default=3000)
+API_KEY_RATE_WINDOW = env.int("API_KEY_RATE_WINDOW", default=60)
+
+# The rate-limit counters: Redis when the broker is Redis, so every web process shares them;
+# else a file-system cache, shared by the processes of this machine.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    _ratelimit_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("RATE_LIMIT_REDIS_URL", default=CELERY_BROKER_URL),
+        "KEY_PREFIX": "callkaro-ratelimit",
+        # A Redis outage must not hold a webhook answer for long; the limiter then lets requests through.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+else:
+    _ratelimit_cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "ratelimit"),
+    }
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": _ratelimit_cache,
+}
 
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-attempts": {

@@ -9,13 +9,17 @@ import logging
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import key_from_request
 from accounts.models import ApiKey
+from accounts.ratelimit import check_rate
 from agents.models import Agent
 from callkaro.nul import replace_nul
+from callkaro.openapi import error_response as schema_error
 from calls.intake import accept_lead
 from calls.tasks import enqueue_place_call
 from integrations.payloads import PayloadError
@@ -35,6 +39,41 @@ def error_response(record: DeliveryRecord, status: int, result: str, code: str, 
     return Response(body, status=status)
 
 
+WEBHOOK_PARAMETERS = [
+    OpenApiParameter("agent_id", str, required=True, description="The agent's id, from its Webhook URL tab."),
+    OpenApiParameter("type", str, required=True, enum=sorted(CRMS), description="The CRM that sends the lead."),
+    OpenApiParameter("x_api_key", str, description="The workspace's API key, when the X-API-KEY header is not sent."),
+    OpenApiParameter("min_trigger_time", str, description="Start of the calling window, HH:MM (24-hour)."),
+    OpenApiParameter("max_trigger_time", str, description="End of the calling window, HH:MM (24-hour)."),
+    OpenApiParameter("carry_over", str, description="true: a lead outside the window waits for it to open."),
+    OpenApiParameter("num_of_retries", str, description="Retries after a not-reached outcome, 0 to 10."),
+    OpenApiParameter("gap_between_retries", str, description="Hours before each retry, comma-separated."),
+    OpenApiParameter("timezone", str, description="IANA timezone of the window, e.g. Asia/Kolkata."),
+    OpenApiParameter("retry_on", str, description="Outcomes to retry, comma-separated."),
+]
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Receive leads from a CRM",
+        description="Problems with a lead answer 200 with a status and reason; configuration errors answer 4xx.",
+        parameters=WEBHOOK_PARAMETERS,
+        request={
+            "application/json": OpenApiTypes.ANY,
+            "application/x-www-form-urlencoded": OpenApiTypes.OBJECT,
+        },
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="Each lead's status: scheduled, duplicate or rejected."),
+            400: schema_error("An invalid parameter; errors lists each one."),
+            401: schema_error("Missing, invalid or revoked API key."),
+            404: schema_error("No such agent in the API key's workspace."),
+            413: schema_error("The body is too large."),
+            429: schema_error("Too many requests with this API key; see Retry-After."),
+        },
+        auth=[{"ApiKeyAuth": []}, {}],
+    ),
+    head=extend_schema(exclude=True),
+)
 class CrmWebhookView(APIView):
     """Receive leads from a CRM. Authentication is done here, not by DRF, so that
     rejected requests are logged too."""
@@ -63,9 +102,19 @@ class CrmWebhookView(APIView):
                 "Missing, invalid or revoked API key. Add x_api_key=YOUR_API_KEY to the URL or send the "
                 "X-API-KEY header; keys are in Dashboard → API Keys.",
             )
-        api_key.record_use()
         workspace = api_key.workspace
         record.workspace = workspace
+        rate = check_rate(api_key.pk)
+        if not rate.allowed:
+            response = error_response(
+                record, 429, Result.RATE_LIMITED, "rate_limited",
+                f"This API key sent more than {rate.limit} requests in {rate.window} seconds; retry after "
+                f"{rate.retry_after} seconds, or ask the server's operator to raise API_KEY_RATE_LIMIT.",
+                retry_after=rate.retry_after,
+            )
+            response["Retry-After"] = str(rate.retry_after)
+            return response
+        api_key.record_use()
 
         crm_type = (request.GET.get("type") or "").strip()
         if crm_type not in CRMS:

@@ -1,0 +1,59 @@
+"""Fixtures for the fault tests: stub provider, private Redis, and process stacks."""
+import shutil
+
+import pytest
+from django.conf import settings
+
+from calls.providers import PROVIDERS
+from tests.reliability.stack import RedisServer, Stack
+from tests.reliability.stub_provider import PROVIDER_NAME, PROVIDER_PATH, StubServer
+
+requires_redis = pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL.startswith("redis://"),
+    reason="needs a Redis broker (redelivery and queue contents); set CELERY_BROKER_URL=redis://…",
+)
+requires_redis_server = pytest.mark.skipif(
+    shutil.which("redis-server") is None,
+    reason="needs the redis-server binary to start a private Redis that the test can stop",
+)
+
+
+@pytest.fixture
+def stub_provider(monkeypatch):
+    """The stub HTTP server, with the stub provider registered in this process."""
+    monkeypatch.setitem(PROVIDERS, PROVIDER_NAME, PROVIDER_PATH)
+    server = StubServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stack(transactional_db, tmp_path, request):
+    """Start product processes on the test database; they are stopped after the test."""
+    stacks = []
+
+    def make(**kwargs) -> Stack:
+        created = Stack(tmp_path, **kwargs)
+        stacks.append(created)
+        return created
+
+    yield make
+    for created in stacks:
+        created.stop_all()
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        for created in stacks:
+            print(created.log_tail())
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

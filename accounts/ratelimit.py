@@ -28,8 +28,8 @@ class RateDecision:
     retry_after: int = 0
 
 
-def check_rate(api_key_id: int, now: float | None = None) -> RateDecision:
-    """Count one request for ``api_key_id`` and say whether it is within the limit.
+def check_rate(api_key, now: float | None = None) -> RateDecision:
+    """Count one request for ``api_key`` (an ApiKey) and say whether it is within the limit.
 
     A cache that cannot be reached lets the request through: an outage of Redis must
     not stop leads from being received.
@@ -40,7 +40,9 @@ def check_rate(api_key_id: int, now: float | None = None) -> RateDecision:
 
     now = time.time() if now is None else now
     window_index = int(now // window)
-    key = f"apikey:{api_key_id}:{window_index}"
+    # The hash's start, not the row id, names the counter: a test database that reuses
+    # ids must not inherit another run's counts.
+    key = f"apikey:{api_key.key_hash[:16]}:{window_index}"
     cache = caches[CACHE_ALIAS]
     try:
         # add() is a no-op when the key exists, so the first request of a window creates it.
@@ -51,7 +53,7 @@ def check_rate(api_key_id: int, now: float | None = None) -> RateDecision:
         cache.set(key, 1, timeout=window * 2)
         count = 1
     except Exception as error:  # noqa: BLE001 - redis-py and file errors differ; fail open
-        logger.warning("rate limit cache unavailable, request for key %s allowed: %s", api_key_id, error)
+        logger.warning("rate limit cache unavailable, request for key %s allowed: %s", api_key.prefix, error)
         return RateDecision(True, limit, window)
 
     if count <= limit:

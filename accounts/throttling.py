@@ -11,7 +11,7 @@ class ApiKeyRateThrottle(BaseThrottle):
     def allow_request(self, request, view) -> bool:
         if not isinstance(request.auth, ApiKey):
             return True
-        self.decision = check_rate(request.auth.pk)
+        self.decision = check_rate(request.auth)
         return self.decision.allowed
 
     def wait(self) -> float | None:

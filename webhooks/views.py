@@ -104,7 +104,7 @@ class CrmWebhookView(APIView):
             )
         workspace = api_key.workspace
         record.workspace = workspace
-        rate = check_rate(api_key.pk)
+        rate = check_rate(api_key)
         if not rate.allowed:
             response = error_response(
                 record, 429, Result.RATE_LIMITED, "rate_limited",

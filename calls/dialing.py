@@ -52,8 +52,10 @@ def _claim_for_dialing(attempt_id: int) -> tuple[CallAttempt, Agent] | None:
             logger.info("place_call: attempt %s is %s, not queued; nothing to do", attempt_id, attempt.status)
             return None
 
-        # Locking the agent row makes the concurrency count and the claim one step.
-        agent = Agent.objects.select_for_update().get(pk=attempt.call.agent_id)
+        # Locking the agent row makes the concurrency count and the claim one step. FOR NO KEY
+        # UPDATE, because FOR UPDATE also waits for every open transaction that inserts a lead
+        # or call referencing the agent (their foreign keys take FOR KEY SHARE locks).
+        agent = Agent.objects.select_for_update(no_key=True).get(pk=attempt.call.agent_id)
         if agent.paused:
             _return_to_pending(attempt_id, attempt.scheduled_for, f"agent {agent.public_id} is paused")
             return None

@@ -19,6 +19,7 @@ from django.db import connection  # noqa: E402
 
 from calls.dispatcher import run_dispatcher  # noqa: E402
 from calls.providers import PROVIDERS  # noqa: E402
+from tests.reliability.stack import exit_with_parent  # noqa: E402
 from tests.reliability.stub_provider import PROVIDER_NAME, PROVIDER_PATH  # noqa: E402
 
 PROVIDERS[PROVIDER_NAME] = PROVIDER_PATH
@@ -30,6 +31,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.5)
     parser.add_argument("--seconds", type=float, default=600)
     options = parser.parse_args()
+    exit_with_parent()
 
     deadline = time.monotonic() + options.seconds
     while time.monotonic() < deadline:

@@ -13,6 +13,7 @@ import django  # noqa: E402
 django.setup()
 
 from calls.providers import PROVIDERS  # noqa: E402
+from tests.reliability.stack import exit_with_parent  # noqa: E402
 from tests.reliability.stub_provider import PROVIDER_NAME, PROVIDER_PATH  # noqa: E402
 
 PROVIDERS[PROVIDER_NAME] = PROVIDER_PATH
@@ -20,4 +21,5 @@ PROVIDERS[PROVIDER_NAME] = PROVIDER_PATH
 from callkaro.celery import app  # noqa: E402
 
 if __name__ == "__main__":
+    exit_with_parent()
     app.worker_main(["worker", *sys.argv[1:]])

@@ -1,8 +1,9 @@
-"""Soak: 5,000 leads with random simulator outcomes while workers are killed and restarted
+"""Soak: thousands of leads with random simulator outcomes while workers are killed and restarted
 at random; afterwards every lead's attempts, outcomes and times follow the rules.
 
-SOAK_LEADS sets the number of leads (default 5,000). Gaps, timeouts and the simulated call
-length are compressed through settings so the run fits the CI budget.
+SOAK_LEADS sets the number of leads. The default, 1,000, fits the CI budget; the full soak
+is SOAK_LEADS=5000 (docs/reliability.md gives its last result). Gaps, timeouts and the
+simulated call length are compressed through settings.
 """
 import os
 import random
@@ -26,15 +27,16 @@ from tests.reliability.stack import wait_until
 
 pytestmark = [requires_postgres, requires_redis, pytest.mark.slow]
 
-LEADS = int(os.environ.get("SOAK_LEADS", "5000"))
+LEADS = int(os.environ.get("SOAK_LEADS", "1000"))
 GAP_HOURS = 0.0003  # 1.08 seconds
 POLICY = CallPolicy(timezone="UTC", gaps_hours=(GAP_HOURS,))
 # Seven in ten leads answer; the rest get each not-reached test number alike.
 PHONES = ["+919000000001"] * 7 + sorted(TEST_NUMBERS)[:3]
 RESTART_EVERY = (8.0, 16.0)
+AGENTS = 50
 
 
-def create_leads(agent, rng: random.Random) -> dict[str, str]:
+def create_leads(agents, rng: random.Random) -> dict[str, str]:
     """Accept LEADS leads through the intake, 100 per transaction; return lead id → phone."""
     phones = {}
     for start in range(0, LEADS, 100):
@@ -43,6 +45,7 @@ def create_leads(agent, rng: random.Random) -> dict[str, str]:
                 lead_id = f"SOAK-{index}"
                 phones[lead_id] = rng.choice(PHONES)
                 fields = {"ProspectID": lead_id, "Phone": phones[lead_id], "FirstName": "Soak"}
+                agent = agents[index % len(agents)]
                 result = accept_lead(agent, fields, POLICY, crm="leadsquared", crm_lead_id=lead_id)
                 assert result.status == "scheduled"
                 if result.enqueue_now:
@@ -101,7 +104,9 @@ def check_call(call: Call, phone: str) -> list[str]:
 
 def test_soak_with_worker_restarts(stack):
     rng = random.Random(20261204)
-    agent = agent_with_mappings(workspace=WorkspaceFactory(slug="soak"), max_concurrent_calls=1000)
+    workspace = WorkspaceFactory(slug="soak")
+    # Dial claims for one agent are serialized by its row lock; fifty agents spread them.
+    agents = [agent_with_mappings(workspace=workspace, max_concurrent_calls=1000) for _ in range(AGENTS)]
     processes = stack(QUEUED_TIMEOUT=3, DIALING_TIMEOUT=3, SIMULATOR_CALL_SECONDS=0.2, LOG_LEVEL="ERROR")
     processes.start_worker("worker-1", concurrency=6, pool="threads")
     processes.start_worker("worker-2", concurrency=6, pool="threads")
@@ -111,9 +116,8 @@ def test_soak_with_worker_restarts(stack):
     restarter = threading.Thread(target=restart_workers, args=(processes, rng, stop, restarts), daemon=True)
     restarter.start()
 
-    import sys; sys.path.insert(0,'/tmp/hq'); import progress; pstop=threading.Event(); threading.Thread(target=progress.watch,args=(pstop,),daemon=True).start()
     try:
-        phones = create_leads(agent, rng)
+        phones = create_leads(agents, rng)
         wait_until(lambda: final_calls() >= LEADS * 0.9, timeout=400, interval=2, message="90% of calls to end")
     finally:
         stop.set()
@@ -122,7 +126,6 @@ def test_soak_with_worker_restarts(stack):
     # at the earliest a minute after they started (the simulator's callback timeout).
     wait_until(lambda: final_calls() == LEADS, timeout=240, interval=2, message="every call to end")
 
-    pstop.set(); print(restarts)
     assert len(restarts) >= 1
     calls = Call.objects.select_related("lead").prefetch_related("attempts")
     problems = {}

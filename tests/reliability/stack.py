@@ -112,7 +112,6 @@ class Stack:
             "DATABASE_URL": test_database_url(),
             "CELERY_BROKER_URL": self.broker_url,
             "CALLKARO_TEST_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
-            "CONN_MAX_AGE": "0",
             "PYTHONPATH": str(REPO),
         })
         environment.update(self.extra_env)
@@ -141,10 +140,12 @@ class Stack:
             sys.executable, "-m", "tests.reliability.dispatcher_loop", "--interval", str(interval), "--seconds", "900",
         ])
 
-    def start_gunicorn(self, name: str = "web", workers: int = 2, **extra_env) -> str:
+    def start_gunicorn(self, name: str = "web", workers: int = 2, extra_args: tuple = (), **extra_env) -> str:
+        """Start gunicorn with the production gunicorn.conf.py; return its base URL."""
         port = free_port()
         self.spawn(name, [
             sys.executable, "-m", "gunicorn", "callkaro.wsgi", "-c", "gunicorn.conf.py", "--workers", str(workers),
+            *extra_args,
         ], GUNICORN_BIND=f"127.0.0.1:{port}", **extra_env)
         url = f"http://127.0.0.1:{port}"
         wait_until(lambda: _port_open(port), timeout=30, message=f"gunicorn on port {port}")

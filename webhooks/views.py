@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.authentication import key_from_request
+from accounts.authentication import key_from_request, url_query
 from accounts.models import ApiKey
 from accounts.ratelimit import check_rate
 from agents.models import Agent
@@ -116,7 +116,8 @@ class CrmWebhookView(APIView):
             return response
         api_key.record_use()
 
-        crm_type = (request.GET.get("type") or "").strip()
+        query = url_query(request)
+        crm_type = (query.get("type") or "").strip()
         if crm_type not in CRMS:
             return error_response(
                 record, 400, Result.INVALID, "invalid_parameters",
@@ -124,7 +125,7 @@ class CrmWebhookView(APIView):
                 errors=[{"parameter": "type", "value": crm_type or None, "message": "Use type=leadsquared."}],
             )
 
-        agent_id = (request.GET.get("agent_id") or "").strip()
+        agent_id = (query.get("agent_id") or "").strip()
         if not agent_id:
             return error_response(
                 record, 400, Result.INVALID, "invalid_parameters",
@@ -142,7 +143,7 @@ class CrmWebhookView(APIView):
         record.agent = agent
 
         parsed = parse_parameters(
-            request.GET, default_timezone=workspace.timezone, default_window=agent_default_window(agent),
+            query, default_timezone=workspace.timezone, default_window=agent_default_window(agent),
         )
         if parsed.errors:
             return error_response(

@@ -23,7 +23,7 @@ class WorkspaceClient:
 
 
 def url_query(request) -> QueryDict:
-    """The query string read as UTF-8, as URLs are encoded.
+    """Parse the query string as UTF-8, the encoding of URLs.
 
     request.GET decodes it with the body's charset, so a body sent as charset=utf-16
     would garble every parameter, the key included.

@@ -29,7 +29,7 @@ class RateDecision:
 
 
 def check_rate(api_key, now: float | None = None) -> RateDecision:
-    """Count one request for ``api_key`` (an ApiKey) and say whether it is within the limit.
+    """Count one request for ``api_key`` (an ApiKey) and return whether it is within the limit.
 
     A cache that cannot be reached lets the request through: an outage of Redis must
     not stop leads from being received.

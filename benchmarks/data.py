@@ -13,7 +13,7 @@ MAPPINGS = [("name", "FirstName"), ("phone", "Phone"), ("city", "mx_City")]
 
 
 def make_tenant(slug: str, max_concurrent_calls: int = 1000) -> tuple[Agent, str]:
-    """A workspace with one simulator agent (three mapped variables) and an API key."""
+    """Create a workspace with one simulator agent (three mapped variables) and an API key."""
     workspace = Workspace.objects.create(name=slug, slug=slug)
     agent = Agent.objects.create(workspace=workspace, name=slug, max_concurrent_calls=max_concurrent_calls)
     for position, (name, field) in enumerate(MAPPINGS):

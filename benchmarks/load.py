@@ -62,7 +62,7 @@ def _closed_loop_process(target: Target, threads: int, seconds: float, results) 
 
 
 def max_rate(target: Target, seconds: float, processes: int = 2, threads: int = 8) -> tuple[float, int]:
-    """Requests per second answered 200 with ``processes`` × ``threads`` senders; and the errors."""
+    """Return requests per second that got 200 from ``processes`` × ``threads`` senders, and the error count."""
     results = multiprocessing.Queue()
     senders = [
         multiprocessing.Process(target=_closed_loop_process, args=(target, threads, seconds, results))

@@ -2,8 +2,8 @@
 from datetime import datetime
 from pathlib import Path
 
-# Why a target can be missed on this kind of machine and what would close the gap; printed
-# only for the figures that miss their target in a run.
+# Why a target can be missed on this kind of machine, and what would close the gap. A run
+# prints only the entries of the figures that miss their target.
 WHEN_MISSED = {
     "ingest": (
         "The bare view is almost free (0.2 ms inside Django, measured with the test client), so the ratio "

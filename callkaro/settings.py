@@ -215,7 +215,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Requests each API key may make per window (webhook deliveries and API calls together);
-# more answer 429 with Retry-After. 0 turns the limit off. The default is far above what a
+# more get 429 with Retry-After. 0 turns the limit off. The default is far above what a
 # CRM sends for new leads and keeps one leaked key from flooding the call queue.
 API_KEY_RATE_LIMIT = env.int("API_KEY_RATE_LIMIT", default=3000)
 API_KEY_RATE_WINDOW = env.int("API_KEY_RATE_WINDOW", default=60)
@@ -227,7 +227,7 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("RATE_LIMIT_REDIS_URL", default=CELERY_BROKER_URL),
         "KEY_PREFIX": "callkaro-ratelimit",
-        # A Redis outage must not hold a webhook answer for long; the limiter then lets requests through.
+        # A Redis outage must not delay a webhook response for long, so the limiter then lets requests through.
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 else:

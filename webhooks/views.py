@@ -56,7 +56,7 @@ WEBHOOK_PARAMETERS = [
 @extend_schema_view(
     post=extend_schema(
         summary="Receive leads from a CRM",
-        description="Problems with a lead answer 200 with a status and reason; configuration errors answer 4xx.",
+        description="A problem with a lead returns 200 with a status and reason; a configuration error returns 4xx.",
         parameters=WEBHOOK_PARAMETERS,
         request={
             "application/json": OpenApiTypes.ANY,

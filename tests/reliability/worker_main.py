@@ -1,4 +1,4 @@
-"""Start a Celery worker that also knows the test-only stub provider.
+"""Start a Celery worker with the test-only stub provider registered.
 
 Run as ``python -m tests.reliability.worker_main [celery worker options]`` from the
 repository root; the environment names the database, broker and queue.

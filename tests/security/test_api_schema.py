@@ -1,5 +1,5 @@
 """The OpenAPI schema at /api/schema/ and a schemathesis run against the live server:
-no 500s, and every answer matches the schema (status code, content type, body)."""
+no 500s, and every response matches the schema (status code, content type, body)."""
 import shutil
 import subprocess
 import sys

@@ -1,4 +1,4 @@
-"""Property-based tests: any advanced parameter or webhook body gets a JSON answer naming
+"""Property-based tests: any advanced parameter or webhook body gets a JSON response naming
 the problem, never a 500."""
 import json
 import string

@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
+# Procfile.dev names bare commands; they resolve to the virtual environment's.
+export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: run test venv bench clean
 
@@ -19,6 +21,8 @@ $(STAMP): pyproject.toml
 
 run: venv
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@mkdir -p var
 	$(BIN)/python manage.py demo --json > var/demo.json
 	$(BIN)/python manage.py run_banner var/demo.json
 	$(BIN)/honcho --procfile Procfile.dev --app-root . start

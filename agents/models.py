@@ -32,6 +32,9 @@ class Agent(models.Model):
     provider_settings = models.JSONField(default=dict, blank=True)
     # The provider's API key, encrypted at rest.
     provider_api_key = EncryptedTextField(blank=True, default="")
+    # The secret the provider signs its callbacks with, where it is not the API key
+    # (Vapi, Bland); encrypted at rest.
+    provider_webhook_secret = EncryptedTextField(blank=True, default="")
     paused = models.BooleanField(default=False, help_text="A paused agent keeps its calls but dials none.")
     max_concurrent_calls = models.PositiveIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(1000)],
@@ -50,6 +53,19 @@ class Agent(models.Model):
             raise ValidationError("Set both ends of the default calling window, or neither.")
         if self.window_start is not None and self.window_start == self.window_end:
             raise ValidationError("The calling window's start and end must differ.")
+        self.clean_provider_settings()
+
+    def clean_provider_settings(self):
+        """Check the provider's settings; errors are non-field, so any agent form can show them."""
+        from calls.providers import PROVIDERS, get_provider
+
+        if self.provider not in PROVIDERS:
+            raise ValidationError(f"Unknown provider {self.provider!r}; choose one of {', '.join(sorted(PROVIDERS))}.")
+        errors = get_provider(self.provider).validate_settings(
+            self.provider_settings or {}, self.provider_api_key, self.provider_webhook_secret,
+        )
+        if errors:
+            raise ValidationError([f"{field}: {message}" for field, message in sorted(errors.items())])
 
 
 identifier_validator = RegexValidator(

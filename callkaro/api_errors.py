@@ -26,4 +26,7 @@ def exception_handler(exc, context):
     code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
     if detail is not None:
         response.data = {"error": str(code), "message": str(detail)}
+    else:
+        # Validation errors: field → messages.
+        response.data = {"error": "invalid", "message": "The request has invalid parameters.", "errors": response.data}
     return response

@@ -113,6 +113,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -165,6 +166,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Exchange bindings; kombu would otherwise write them to ./control.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
         "polling_interval": 0.2,
     }
@@ -175,7 +178,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A publish while the broker is down fails fast; the attempt row stays queued and the
+# A publish while the broker is down fails fast. The attempt row stays queued, and the
 # dispatcher's recovery enqueues it again once the broker is back.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_TASK_PUBLISH_RETRY = False
@@ -198,6 +201,11 @@ TRANSIENT_BACKOFF_CAP = env.float("TRANSIENT_BACKOFF_CAP", default=300.0)
 MAX_TRANSIENT_FAILURES = env.int("MAX_TRANSIENT_FAILURES", default=12)
 # Seconds an in-progress attempt waits for the provider's callback before it is polled.
 CALLBACK_TIMEOUT = env.float("CALLBACK_TIMEOUT", default=900.0)
+# Local provider stubs that replace a provider's API host, e.g.
+# "retell=http://127.0.0.1:8301,vapi=http://127.0.0.1:8302". Empty in production; only
+# loopback URLs are accepted (calls/providers/http.py), so no setting can send a
+# provider's API key to another host.
+PROVIDER_STUB_BASE_URLS = env.dict("PROVIDER_STUB_BASE_URLS", default={})
 # Seconds the simulator provider takes to resolve a call.
 SIMULATOR_CALL_SECONDS = env.float("SIMULATOR_CALL_SECONDS", default=3.0)
 

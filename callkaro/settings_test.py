@@ -18,3 +18,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SIMULATOR_CALL_SECONDS = float(os.environ.get("SIMULATOR_CALL_SECONDS", "0.3"))
 DISPATCH_INTERVAL = 0.5
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "WARNING")  # noqa: F405
+# The suite does not run collectstatic, so static files are served from the app folders.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not the in-memory default: in-memory SQLite shares one cache between
+    # threads and fails with "database table is locked" instead of waiting, while the
+    # live server, Celery worker threads and the test write at once.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("webhooks.urls")),
     path("api/v1/", include("calls.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("providers/", include("calls.providers.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
 ]

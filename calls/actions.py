@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 class ActionError(Exception):
-    """The action does not apply to the call in its current state; the message says why."""
+    """The action does not apply to the call in its current state. The message explains why."""
 
 
 def cancel_pending_attempts(call: Call) -> int:

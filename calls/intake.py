@@ -23,7 +23,7 @@ DUE_NOW_MARGIN = timedelta(seconds=1)
 
 @dataclass
 class IntakeResult:
-    """What happened to one lead; becomes one entry of the webhook's JSON answer."""
+    """The result for one lead, which becomes one entry of the webhook's JSON response."""
 
     status: str  # scheduled, duplicate or rejected
     reason: str = ""
@@ -89,7 +89,7 @@ def accept_lead(
     agent: Agent, fields: dict, policy: CallPolicy, *, crm: str, crm_lead_id: str | None,
     received_at: datetime | None = None,
 ) -> IntakeResult:
-    """Create the lead, its call and first attempt, or say why the lead is not called.
+    """Create the lead, its call and first attempt, or return why the lead is not called.
 
     Must run inside a transaction; the caller enqueues the first attempt on commit when
     ``enqueue_now`` is set.

@@ -36,6 +36,13 @@ class Lead(models.Model):
         return f"{self.crm} lead {self.external_id}"
 
 
+class CallQuerySet(models.QuerySet):
+    def update(self, **changes):
+        # Conditional updates are how calls change state; keep updated_at true for them too.
+        changes.setdefault("updated_at", timezone.now())
+        return super().update(**changes)
+
+
 def new_call_id() -> str:
     return "call_" + secrets.token_hex(10)
 
@@ -73,6 +80,8 @@ class Call(models.Model):
     missing_fields = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CallQuerySet.as_manager()
 
     class Meta:
         indexes = [

@@ -19,9 +19,6 @@ from calls.signals import attempt_ended
 
 logger = logging.getLogger(__name__)
 
-LATE_DETAIL_FIELDS = ("transcript", "summary", "recording_url")
-
-
 def find_attempt(provider_name: str, event: CallEvent) -> CallAttempt | None:
     attempts = CallAttempt.objects.select_related("call")
     if event.attempt_id is not None:
@@ -85,13 +82,16 @@ def record_outcome(
     """
     now = timezone.now()
     with transaction.atomic():
+        changes = {
+            "status": CallAttempt.Status.ENDED, "outcome": outcome, "ended_at": now,
+            "end_reason": end_reason[:120], "duration_seconds": duration_seconds, "error": error,
+        }
+        # Details an earlier event (an analysis before the end) stored are kept.
+        details = {"transcript": transcript, "summary": summary, "recording_url": recording_url, "provider_data": raw}
+        changes.update({name: value for name, value in details.items() if value})
         ended = CallAttempt.objects.filter(
             pk=attempt_id, status__in=[CallAttempt.Status.DIALING, CallAttempt.Status.IN_PROGRESS],
-        ).update(
-            status=CallAttempt.Status.ENDED, outcome=outcome, ended_at=now, end_reason=end_reason[:120],
-            duration_seconds=duration_seconds, transcript=transcript, summary=summary,
-            recording_url=recording_url, error=error, provider_data=raw or {},
-        )
+        ).update(**changes)
         if not ended:
             logger.info("attempt %s already ended; outcome %s kept only as late details", attempt_id, outcome)
             store_late_details(attempt_id, transcript, summary, recording_url)

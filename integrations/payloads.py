@@ -5,7 +5,7 @@ from urllib.parse import parse_qsl
 
 
 class PayloadError(ValueError):
-    """The body cannot be read as leads; the message says what was wrong."""
+    """The body cannot be read as leads. The message explains why."""
 
 
 BOMS = (
@@ -28,10 +28,11 @@ def media_type_and_charset(content_type: str) -> tuple[str, str | None]:
 
 def decode_text(raw: bytes, charset: str | None) -> str:
     """Decode ``raw``; a byte-order mark wins over the declared charset."""
-    for bom, encoding in BOMS:
-        if raw.startswith(bom):
-            return raw[len(bom):].decode(encoding)
     encoding = charset or "utf-8"
+    for bom, bom_encoding in BOMS:
+        if raw.startswith(bom):
+            raw, encoding = raw[len(bom):], bom_encoding
+            break
     try:
         codecs.lookup(encoding)
     except LookupError:

@@ -65,16 +65,27 @@ def api_key(workspace):
     return issue_key(workspace)
 
 
-@pytest.fixture
-def celery_worker(transactional_db):
-    """A real Celery worker, in threads of this process, on the configured broker."""
+@pytest.fixture(scope="session")
+def celery_session_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker, in threads of this process, on the configured broker.
+
+    One worker serves the whole session; starting and stopping one per test costs
+    about four seconds each.
+    """
     from celery.contrib.testing.worker import start_worker
 
     from callkaro.celery import app
 
     app.conf.task_always_eager = False
-    with start_worker(
-        app, pool="threads", concurrency=4, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10,
-    ) as worker:
-        yield worker
-    connection.close()
+    with django_db_blocker.unblock():
+        with start_worker(
+            app, pool="threads", concurrency=4, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10,
+        ) as worker:
+            yield worker
+        connection.close()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, celery_session_worker):
+    """The session's worker, for a test whose rows it must see (committed transactions)."""
+    return celery_session_worker

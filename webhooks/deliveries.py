@@ -5,10 +5,23 @@ from django.utils import timezone
 
 from callkaro.nul import replace_nul
 from callkaro.redaction import redact_url
+from integrations.payloads import PayloadError, decode_text
 from webhooks.models import WebhookDelivery
 
 # Body bytes kept in the log; longer bodies are cut and flagged.
 MAX_LOGGED_BODY = 64 * 1024
+
+
+def readable_body(raw: bytes) -> str:
+    """The body as text for the log: decoded by its byte-order mark, else as UTF-8.
+
+    NUL characters are dropped because PostgreSQL text columns cannot store them.
+    """
+    try:
+        text = decode_text(raw, None)
+    except PayloadError:
+        text = raw.decode("utf-8", errors="replace")
+    return text.replace("\x00", "")
 
 
 @dataclass
@@ -34,7 +47,7 @@ class DeliveryRecord:
         )
 
     def save(self, status_code: int, result: str, reason: str, response: dict) -> WebhookDelivery:
-        text = replace_nul(self.body[:MAX_LOGGED_BODY].decode("utf-8", errors="replace"))
+        text = readable_body(self.body[:MAX_LOGGED_BODY])
         return WebhookDelivery.objects.create(
             workspace=self.workspace, agent=self.agent, received_at=self.received_at, method=self.method,
             url=self.url, content_type=replace_nul(self.content_type), body=redact_url(text),

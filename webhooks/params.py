@@ -44,7 +44,7 @@ class ParsedParameters:
 
 
 def _value(query, name: str) -> str | None:
-    """The parameter's value, stripped; an empty value counts as absent."""
+    """Return the parameter's stripped value, or None when it is absent or empty."""
     raw = query.get(name)
     if raw is None:
         return None
@@ -135,9 +135,10 @@ def _gaps(query, errors: list) -> list[float] | None:
 
 
 def _retry_plan(query, errors: list) -> tuple[float, ...]:
+    errors_before = len(errors)
     retries = _retries(query, errors)
     gaps = _gaps(query, errors)
-    if retries is None and gaps is None:
+    if len(errors) > errors_before or (retries is None and gaps is None):
         return ()
     if retries is None and gaps is not None:
         errors.append(ParameterError(
@@ -183,7 +184,9 @@ def _retry_on(query, errors: list) -> frozenset[str]:
     if unknown or not outcomes:
         allowed = ", ".join(sorted(DEFAULT_RETRY_ON))
         errors.append(ParameterError(
-            "retry_on", raw, f"retry_on must list outcomes to retry, from: {allowed}; {', '.join(unknown) or raw!r} cannot be retried.",
+            "retry_on", raw,
+            f"retry_on must list outcomes to retry, from: {allowed}; "
+            f"{', '.join(repr(name) for name in unknown) or repr(raw)} cannot be retried.",
         ))
         return DEFAULT_RETRY_ON
     return frozenset(outcomes)

@@ -1,8 +1,8 @@
 """``/call/crm-webhook``: where LeadSquared posts new leads.
 
-Configuration errors (key, agent, parameters, type) answer 4xx with a JSON body naming
+Configuration errors (key, agent, parameters, type) get a 4xx response with a JSON body naming
 the parameter and the fix, so LeadSquared's test delivery shows them. Problems with one
-lead answer 200 with a status and reason, because LeadSquared disables a webhook whose
+lead get 200 with a status and reason, because LeadSquared disables a webhook whose
 deliveries keep failing. Every delivery is logged.
 """
 import logging
@@ -83,7 +83,7 @@ class CrmWebhookView(APIView):
     http_method_names = ["post", "head", "options"]
 
     def head(self, request, *args, **kwargs):
-        # LeadSquared checks that the URL answers before it saves a webhook.
+        # LeadSquared checks that the URL responds before it saves a webhook.
         return Response(status=200)
 
     def post(self, request):
@@ -135,7 +135,7 @@ class CrmWebhookView(APIView):
         # The join saves the query accept_lead would make for agent.workspace.
         agent = Agent.objects.select_related("workspace").filter(public_id=agent_id, workspace=workspace).first()
         if agent is None:
-            # The same answer whether the agent does not exist or belongs to another workspace.
+            # The same response whether the agent does not exist or belongs to another workspace.
             return error_response(
                 record, 404, Result.NOT_FOUND, "agent_not_found",
                 f"No agent with agent_id {agent_id!r} in this API key's workspace. Check the agent id in the dashboard.",

@@ -5,6 +5,9 @@ from calls.providers.base import Provider
 
 PROVIDERS: dict[str, str] = {
     "simulator": "calls.providers.simulator.SimulatorProvider",
+    "retell": "calls.providers.retell.RetellProvider",
+    "vapi": "calls.providers.vapi.VapiProvider",
+    "bland": "calls.providers.bland.BlandProvider",
 }
 
 _instances: dict[str, Provider] = {}

@@ -47,6 +47,14 @@ class StartedCall:
 
 
 @dataclass(frozen=True)
+class CallbackReference:
+    """The ids an unverified callback claims to be about, used to find whose key verifies it."""
+
+    attempt_id: int | None = None
+    provider_call_id: str = ""
+
+
+@dataclass(frozen=True)
 class CallEvent:
     """One status update about a call, in the product's terms.
 
@@ -70,18 +78,32 @@ class Provider:
     label: str = ""
     # Seconds an in-progress call waits for a callback before it is looked up.
     callback_timeout: float | None = None
+    # A Django form class for the agent's Settings tab (see calls/providers/forms.py);
+    # None for a provider without settings.
+    settings_form: type | None = None
 
     def start_call(self, agent: "Agent", request: CallRequest) -> StartedCall:
         raise NotImplementedError
 
+    def callback_reference(self, body: bytes) -> CallbackReference:
+        """Read the attempt id and provider call id a callback names, before it is trusted.
+
+        Raises ValueError for a body this provider never sends.
+        """
+        raise NotImplementedError
+
+    def verify_callback(self, agent: "Agent", request: "HttpRequest") -> None:
+        """Check the callback's signature against the agent's key or secret; raise InvalidSignature."""
+        raise NotImplementedError
+
     def parse_callback(self, request: "HttpRequest") -> list[CallEvent]:
-        """Verify the callback's signature and return its events; raise InvalidSignature."""
+        """Return the events of a callback that ``verify_callback`` accepted."""
         raise NotImplementedError
 
     def fetch_call(self, agent: "Agent", provider_call_id: str) -> CallEvent | None:
         """Look a call up for the polling fallback; None while it is still running."""
         raise NotImplementedError
 
-    def validate_settings(self, settings: dict, api_key: str) -> dict[str, str]:
+    def validate_settings(self, settings: dict, api_key: str, webhook_secret: str = "") -> dict[str, str]:
         """Return field → error for settings this provider cannot use."""
         return {}

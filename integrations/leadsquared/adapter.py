@@ -15,7 +15,7 @@ class LeadSquaredAdapter:
     def leads_from_body(self, raw: bytes, content_type: str) -> list[dict]:
         """Return the leads in a webhook body, each a flat dict of field → value.
 
-        Raise PayloadError when the body holds no lead.
+        Raise PayloadError when the body contains no lead.
         """
         data = decode_body(raw, content_type)
         items = data if isinstance(data, list) else [data]
@@ -32,7 +32,7 @@ class LeadSquaredAdapter:
             if not isinstance(lead, dict):
                 where = f"item {position}" if isinstance(data, list) else "the body"
                 raise PayloadError(f"{where} is a JSON {type(lead).__name__}, not a lead object")
-            leads.append(lead)
+            leads.append(without_nul(lead))
         return leads
 
     def unwrap(self, item):
@@ -52,3 +52,14 @@ class LeadSquaredAdapter:
             if isinstance(value, (str, int)) and str(value).strip():
                 return str(value).strip()[:120]
         return None
+
+
+def without_nul(value):
+    """Drop NUL characters from every string; PostgreSQL cannot store them in text or JSON."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    return value

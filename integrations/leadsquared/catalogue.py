@@ -28,7 +28,7 @@ STANDARD_FIELDS = (
 
 
 def fields_for(workspace) -> list[LeadField]:
-    """The workspace's cached LeadSquared fields, or the standard ones when not connected."""
+    """Return the workspace's cached LeadSquared fields, or the standard ones when not connected."""
     connection = getattr(workspace, "leadsquared", None) if workspace is not None else None
     cached = connection.fields_cache if connection is not None else None
     if not cached:

@@ -6,6 +6,7 @@ callkaro-bench). Every request goes to 127.0.0.1.
 """
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -280,6 +281,8 @@ def machine() -> dict:
 
 
 def main() -> None:
+    # SIGTERM ends the run through SystemExit, so every started gunicorn and worker is stopped.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(f"stopped by signal {number}"))
     database = prepare_database()
     setup_django()
     from benchmarks.report import print_summary, write_report

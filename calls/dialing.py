@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 # Seconds to wait before trying an attempt again when its agent is at its limit.
 CONCURRENCY_RECHECK_SECONDS = 5
+# The configured limit, for callers that import it; handle_start_error reads the setting
+# at call time so that an override applies.
+MAX_TRANSIENT_FAILURES = settings.MAX_TRANSIENT_FAILURES
 
 
 def transient_backoff(failures: int) -> timedelta:

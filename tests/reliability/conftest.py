@@ -1,5 +1,6 @@
 """Fixtures for the fault tests: stub provider, private Redis, and process stacks."""
 import shutil
+import uuid
 
 import pytest
 from django.conf import settings
@@ -28,12 +29,32 @@ def stub_provider(monkeypatch):
 
 
 @pytest.fixture
-def stack(transactional_db, tmp_path, request):
+def private_queue():
+    """Route every task this process sends to a queue of the test's own.
+
+    The session's in-process worker (tests/conftest.py) consumes the session queue, so a
+    test that counts messages or kills the worker holding a task needs its own.
+    """
+    from callkaro.celery import app
+
+    queue = f"callkaro-test-{uuid.uuid4().hex[:8]}"
+    previous_routes = app.conf.task_routes
+    app.conf.task_routes = {"calls.tasks.*": {"queue": queue}}
+    app.amqp.flush_routes()
+    app.amqp.router = app.amqp.Router()
+    yield queue
+    app.conf.task_routes = previous_routes
+    app.amqp.flush_routes()
+    app.amqp.router = app.amqp.Router()
+
+
+@pytest.fixture
+def stack(transactional_db, tmp_path, request, private_queue):
     """Start product processes on the test database; they are stopped after the test."""
     stacks = []
 
     def make(**kwargs) -> Stack:
-        created = Stack(tmp_path, **kwargs)
+        created = Stack(tmp_path, queue=private_queue, **kwargs)
         stacks.append(created)
         return created
 

@@ -99,8 +99,9 @@ class RedisServer:
 class Stack:
     """Starts product processes against the test database and stops them all at the end."""
 
-    def __init__(self, logdir: Path, broker_url: str | None = None, **env):
+    def __init__(self, logdir: Path, queue: str, broker_url: str | None = None, **env):
         self.logdir = logdir
+        self.queue = queue
         self.broker_url = broker_url or settings.CELERY_BROKER_URL
         self.extra_env = {name: str(value) for name, value in env.items()}
         self.processes: dict[str, subprocess.Popen] = {}
@@ -111,7 +112,7 @@ class Stack:
             "DJANGO_SETTINGS_MODULE": "callkaro.settings_test",
             "DATABASE_URL": test_database_url(),
             "CELERY_BROKER_URL": self.broker_url,
-            "CALLKARO_TEST_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+            "CALLKARO_TEST_QUEUE": self.queue,
             "PYTHONPATH": str(REPO),
         })
         environment.update(self.extra_env)
@@ -132,7 +133,7 @@ class Stack:
         return self.spawn(name, [
             sys.executable, "-m", "tests.reliability.worker_main", "--pool", pool, "--concurrency", str(concurrency),
             "--hostname", f"{name}-{os.getpid()}@%h", "--without-gossip", "--without-mingle", "--loglevel", "WARNING",
-            "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--queues", self.queue,
         ])
 
     def start_dispatcher(self, name: str = "dispatcher", interval: float = 0.3) -> subprocess.Popen:

@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 import requests
-from django.conf import settings
 
 from calls.models import Call, CallAttempt
 from tests.conftest import requires_postgres
@@ -77,12 +76,12 @@ def test_redis_restart_loses_queued_tasks(stack, private_redis):
 
     responses = deliver_leads(base_url, webhook_url(agent, issue_key(workspace)), leads)
     assert [response.status_code for response in responses] == [200] * leads
-    queue_length = redis.Redis.from_url(private_redis.url).llen(settings.CELERY_TASK_DEFAULT_QUEUE)
+    queue_length = redis.Redis.from_url(private_redis.url).llen(processes.queue)
     assert queue_length == leads
 
     private_redis.stop()
     private_redis.start()
-    assert redis.Redis.from_url(private_redis.url).llen(settings.CELERY_TASK_DEFAULT_QUEUE) == 0
+    assert redis.Redis.from_url(private_redis.url).llen(processes.queue) == 0
     processes.start_worker()
     processes.start_dispatcher()
 

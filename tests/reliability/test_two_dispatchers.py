@@ -46,11 +46,11 @@ def dispatch_until_idle(results: list, errors: list) -> None:
         connection.close()
 
 
-def test_two_dispatchers_enqueue_each_attempt_once(transactional_db, settings):
+def test_two_dispatchers_enqueue_each_attempt_once(transactional_db, settings, private_queue):
     settings.DISPATCH_BATCH_SIZE = 500
     agent = agent_with_mappings(workspace=WorkspaceFactory(slug="dispatchers"))
     attempt_ids = make_due_attempts(agent, ATTEMPTS)
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    queue = private_queue
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     client.delete(queue)
 

@@ -11,7 +11,12 @@ from tests.reliability.stub_provider import PROVIDER_NAME, PROVIDER_PATH, StubSe
 
 requires_redis = pytest.mark.skipif(
     not settings.CELERY_BROKER_URL.startswith("redis://"),
-    reason="needs a Redis broker (redelivery and queue contents); set CELERY_BROKER_URL=redis://…",
+    reason="needs a Redis broker (queue contents, counters shared by processes); set CELERY_BROKER_URL=redis://…",
+)
+requires_server_database = pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="starts worker and web processes that must open the test database, which the embedded "
+    "defaults keep in memory; set DATABASE_URL to a PostgreSQL server",
 )
 requires_redis_server = pytest.mark.skipif(
     shutil.which("redis-server") is None,

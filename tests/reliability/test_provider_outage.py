@@ -7,12 +7,12 @@ import pytest
 from django.test import Client
 
 from calls.models import CallAttempt
-from tests.conftest import requires_postgres
 from tests.factories import WorkspaceFactory, agent_with_mappings, issue_key
+from tests.reliability.conftest import requires_server_database
 from tests.reliability.helpers import encode, lead_body, webhook_url
 from tests.reliability.stack import wait_until
 
-pytestmark = [requires_postgres, pytest.mark.slow]
+pytestmark = [requires_server_database, pytest.mark.slow]
 
 LEADS = 20
 # The outage, compressed from a minute with backoff settings scaled down alike (5 s → 0.5 s).

@@ -10,13 +10,12 @@ import redis
 import requests
 
 from calls.models import Call, CallAttempt
-from tests.conftest import requires_postgres
 from tests.factories import WorkspaceFactory, agent_with_mappings, issue_key
-from tests.reliability.conftest import requires_redis_server
+from tests.reliability.conftest import requires_redis_server, requires_server_database
 from tests.reliability.helpers import lead_body, webhook_url
 from tests.reliability.stack import wait_until
 
-pytestmark = [requires_postgres, requires_redis_server, pytest.mark.slow]
+pytestmark = [requires_server_database, requires_redis_server, pytest.mark.slow]
 
 STACK_SETTINGS = {
     "QUEUED_TIMEOUT": 2,

@@ -20,12 +20,11 @@ from calls.models import Call
 from calls.policy import CallPolicy
 from calls.providers.simulator import TEST_NUMBERS, simulated_outcome
 from calls.tasks import enqueue_place_call
-from tests.conftest import requires_postgres
 from tests.factories import WorkspaceFactory, agent_with_mappings
-from tests.reliability.conftest import requires_redis
+from tests.reliability.conftest import requires_redis, requires_server_database
 from tests.reliability.stack import wait_until
 
-pytestmark = [requires_postgres, requires_redis, pytest.mark.slow]
+pytestmark = [requires_server_database, requires_redis, pytest.mark.slow]
 
 LEADS = int(os.environ.get("SOAK_LEADS", "1000"))
 GAP_HOURS = 0.0003  # 1.08 seconds

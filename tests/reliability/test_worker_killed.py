@@ -6,12 +6,12 @@ import pytest
 from django.test import Client
 
 from calls.models import CallAttempt
-from tests.conftest import requires_postgres
 from tests.factories import WorkspaceFactory, agent_with_mappings, issue_key
+from tests.reliability.conftest import requires_server_database
 from tests.reliability.helpers import encode, lead_body, webhook_url
 from tests.reliability.stack import wait_until
 
-pytestmark = [requires_postgres, pytest.mark.slow]
+pytestmark = [requires_server_database, pytest.mark.slow]
 
 # 0.002 hours: the retry gap, compressed to 7.2 seconds.
 GAP_HOURS = 0.002

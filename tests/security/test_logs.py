@@ -5,13 +5,13 @@ import pytest
 import requests
 
 from calls.models import CallAttempt
-from tests.conftest import requires_postgres
 from tests.factories import WorkspaceFactory, agent_with_mappings, issue_key
+from tests.reliability.conftest import requires_server_database
 from tests.reliability.helpers import lead_body
 from tests.reliability.stack import wait_until
 from webhooks.models import WebhookDelivery
 
-pytestmark = [requires_postgres, pytest.mark.slow]
+pytestmark = [requires_server_database, pytest.mark.slow]
 
 BOGUS_KEY = "ck_0123456789abcdef0123456789abcdef01234567"
 

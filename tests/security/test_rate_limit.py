@@ -7,9 +7,8 @@ import requests
 from django.test import Client
 
 from calls.models import Call
-from tests.conftest import requires_postgres
 from tests.factories import WorkspaceFactory, agent_with_mappings, issue_key
-from tests.reliability.conftest import requires_redis
+from tests.reliability.conftest import requires_redis, requires_server_database
 from tests.reliability.helpers import encode, lead_body, webhook_url
 from webhooks.models import WebhookDelivery
 
@@ -74,7 +73,7 @@ def test_limit_zero_turns_it_off(settings, agent, api_key):
     assert {response.status_code for response in responses} == {200}
 
 
-@requires_postgres
+@requires_server_database
 @requires_redis
 @pytest.mark.slow
 def test_limit_holds_across_gunicorn_workers(stack):

@@ -33,11 +33,11 @@ def start(command: list[str], log: Path, **extra_env) -> subprocess.Popen:
         )
 
 
-def start_gunicorn(log_dir: Path) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(log_dir: Path, **extra_env) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = start(
         [sys.executable, "-m", "gunicorn", "callkaro.wsgi", "-c", "gunicorn.conf.py"], log_dir / "gunicorn.log",
-        GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG=log_dir / "access.log",
+        GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG=log_dir / "access.log", **extra_env,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -67,6 +67,21 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+
+
+def children_cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of the child processes of ``pid``, from /proc."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == str(pid):
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def resident_kib(pid: int) -> int:

@@ -6,12 +6,13 @@ from pathlib import Path
 # prints only the entries of the figures that miss their target.
 WHEN_MISSED = {
     "ingest": (
-        "The bare view is almost free (0.2 ms inside Django, measured with the test client), so the ratio "
-        "compares a delivery with gunicorn's and the load generator's own cost. A delivery took 8.8 ms "
-        "inside Django in the same measurement: 11 database round trips (listed below, each waiting on a "
-        "PostgreSQL that shares the two cores, the COMMIT on a WAL flush), the ORM compiling five statements, "
+        "The bare view is almost free, so the ratio compares a delivery with gunicorn's own cost per "
+        "request. The CPU figures under Method bound it: with gunicorn CPU-bound, the throughput ratio "
+        "cannot exceed the CPU ratio. A one-off cProfile run of the view in Django's test client (not part "
+        "of make bench; this machine, 2026-12-04, 8.8 ms per delivery) showed where the time goes: 11 database "
+        "round trips (listed below, the COMMIT waiting on a WAL flush), the ORM compiling five statements, "
         "the API-key lookup with its connection health check (2.3 ms), and the publish of place_call to "
-        "Redis after commit (1.6 ms). A ratio of 0.4 here means about 4 ms per delivery. What would close "
+        "Redis after commit (1.6 ms). A ratio of 0.4 needs a delivery to cost about 2.5 bare requests. What would close "
         "it: one INSERT … ON CONFLICT DO NOTHING RETURNING for the lead instead of savepoint, insert and "
         "release (2 round trips); a short per-process cache of key → workspace and agent → mappings "
         "(3 round trips, at the cost of revocations and agent edits taking effect seconds later); lead, "
@@ -118,6 +119,10 @@ def write_report(path: Path, results: dict, host: dict, started: datetime, targe
         f"at half the webhook's maximum rate ({ingest['half_rate']:.0f} requests/s), from each request's "
         "scheduled send time, so queueing in the server counts. "
         f"Errors (non-200 answers) during the run: {ingest['errors'] + ingest['latency']['errors']}.",
+        f"   CPU per request in one gunicorn worker, 300 requests sent one at a time: "
+        f"**{ingest['cpu']['webhook']:.2f} ms per delivery, {ingest['cpu']['bare']:.2f} ms per bare request** "
+        f"(ratio {ingest['cpu']['bare'] / ingest['cpu']['webhook']:.2f}); CPU time barely moves with the "
+        "machine's load, so this bounds the throughput ratio on any machine where gunicorn is CPU-bound.",
         f"   A delivery costs **{ingest['queries']['round_trips']} database round trips**, counting BEGIN, "
         f"COMMIT and savepoints: {', '.join(ingest['queries']['statements'])}.",
         f"2. **Dispatch.** {results['dispatch']['count']:,} due attempts claimed by `run_dispatcher()` "

@@ -98,10 +98,39 @@ def bench_ingest(log_dir: Path) -> dict:
     finally:
         procs.stop(gunicorn)
         purge_queue()
+    cpu = cpu_per_request(log_dir, agent, key)
     return {
+        "cpu": cpu,
         "bare_rps": bare_rate, "webhook_rps": webhook_rate, "ratio": webhook_rate / bare_rate,
         "errors": bare_errors + webhook_errors, "seconds": SECONDS, "half_rate": webhook_rate / 2, "latency": latency, "queries": queries,
     }
+
+
+def cpu_per_request(log_dir: Path, agent, key, requests: int = 300) -> dict:
+    """CPU milliseconds one gunicorn worker spends per request, sent one at a time.
+
+    CPU time, unlike throughput, barely moves when other work shares the machine.
+    """
+    from benchmarks import procs
+    from benchmarks.load import Target, send
+
+    gunicorn, port = procs.start_gunicorn(log_dir, WEB_CONCURRENCY=1)
+    cpu_ms = {}
+    try:
+        for name, target in [
+            ("bare", Target(port, "/bench/bare", False)),
+            ("webhook", Target(port, f"/call/crm-webhook?agent_id={agent.public_id}&type=leadsquared&x_api_key={key}", True)),
+        ]:
+            for _ in range(30):
+                send(target)
+            before = procs.children_cpu_seconds(gunicorn.pid)
+            for _ in range(requests):
+                send(target)
+            cpu_ms[name] = (procs.children_cpu_seconds(gunicorn.pid) - before) / requests * 1000
+    finally:
+        procs.stop(gunicorn)
+        purge_queue()
+    return cpu_ms
 
 
 def bench_dispatch(count: int = 5000) -> dict:

@@ -109,7 +109,7 @@ def bench_ingest(log_dir: Path) -> dict:
 def cpu_per_request(log_dir: Path, agent, key, requests: int = 300) -> dict:
     """CPU milliseconds one gunicorn worker spends per request, sent one at a time.
 
-    CPU time, unlike throughput, barely moves when other work shares the machine.
+    CPU time moves far less than throughput when other work shares the machine.
     """
     from benchmarks import procs
     from benchmarks.load import Target, send

@@ -11,3 +11,6 @@ errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 # The access log never shows the x_api_key query parameter.
 logger_class = "callkaro.gunicorn_logging.RedactingLogger"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 24+ opens a control socket at one path per user by default, shared by every
+# instance on the machine; this service does not use it.
+control_socket_disable = True

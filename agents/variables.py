@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from agents.formats import apply_format
+from agents.formats import FormatContext, apply_format
 
 
 @dataclass
@@ -39,8 +39,13 @@ def _scalar_text(value: object) -> str:
     return str(value)
 
 
-def render_variables(mappings: Iterable, fields: Mapping[str, object]) -> RenderedVariables:
-    """Render every mapping against ``fields``; the result always has one value per mapping."""
+def render_variables(
+    mappings: Iterable, fields: Mapping[str, object], context: FormatContext | None = None,
+) -> RenderedVariables:
+    """Render every mapping against ``fields``; the result always has one value per mapping.
+
+    ``context`` gives the timezone and phone region that date, time and phone formats use.
+    """
     rendered = RenderedVariables()
     for mapping in mappings:
         raw = field_value(fields, mapping.field)
@@ -49,7 +54,7 @@ def render_variables(mappings: Iterable, fields: Mapping[str, object]) -> Render
             rendered.values[mapping.name] = mapping.default_value
             continue
 
-        formatted = apply_format(mapping.format, raw)
+        formatted = apply_format(mapping.format, raw, context)
         rendered.values[mapping.name] = formatted.value
         if formatted.problem:
             rendered.format_problems[mapping.name] = formatted.problem

@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.workspaces.navigation",
             ],
         },
     },
@@ -159,6 +160,7 @@ REST_FRAMEWORK = {
 # are files under var/broker, shared by every process on this machine.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT = "callkaro.broker:Transport"
     _broker_dir = VAR_DIR / "broker"
     (_broker_dir / "queue").mkdir(parents=True, exist_ok=True)
     (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
@@ -246,6 +248,32 @@ else:
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": _ratelimit_cache,
+}
+
+# LeadSquared API client. See docs/leadsquared.md.
+# Requests allowed per LEADSQUARED_RATE_WINDOW seconds for each workspace: the plan's limit
+# (Lite 2, Pro 5, Super/Basic 10, Standard 15, Enterprise 25 requests per 5 seconds).
+LEADSQUARED_RATE_LIMIT = env.int("LEADSQUARED_RATE_LIMIT", default=5)
+LEADSQUARED_RATE_WINDOW = env.float("LEADSQUARED_RATE_WINDOW", default=5.0)
+# "redis" or "database"; empty picks Redis when the Celery broker is Redis.
+LEADSQUARED_RATE_LIMIT_BACKEND = env("LEADSQUARED_RATE_LIMIT_BACKEND", default="")
+# Seconds to connect to LeadSquared and to wait for its response.
+LEADSQUARED_CONNECT_TIMEOUT = env.float("LEADSQUARED_CONNECT_TIMEOUT", default=5.0)
+LEADSQUARED_READ_TIMEOUT = env.float("LEADSQUARED_READ_TIMEOUT", default=15.0)
+# Retries of lead lookups and write-backs: full-jitter exponential backoff from
+# LEADSQUARED_RETRY_BACKOFF seconds up to LEADSQUARED_RETRY_BACKOFF_MAX, at most this many tries.
+LEADSQUARED_RETRY_BACKOFF = env.float("LEADSQUARED_RETRY_BACKOFF", default=5.0)
+LEADSQUARED_RETRY_BACKOFF_MAX = env.float("LEADSQUARED_RETRY_BACKOFF_MAX", default=600.0)
+LEADSQUARED_LOOKUP_TRIES = env.int("LEADSQUARED_LOOKUP_TRIES", default=6)
+LEADSQUARED_WRITE_BACK_TRIES = env.int("LEADSQUARED_WRITE_BACK_TRIES", default=8)
+# Only the tests and the local demo set this: every LeadSquared request then goes to the
+# local stub server at this URL (http on 127.0.0.1 only). Empty in production.
+LEADSQUARED_STUB_BASE_URL = env("LEADSQUARED_STUB_BASE_URL", default="")
+# Queue of the write-back tasks, so that a backlog waiting for LeadSquared's rate limit
+# never delays call placement. Workers must consume it: celery worker -Q celery,crm.
+LEADSQUARED_TASK_QUEUE = env("LEADSQUARED_TASK_QUEUE", default="crm")
+CELERY_TASK_ROUTES = {
+    "integrations.leadsquared.send_write_back": {"queue": LEADSQUARED_TASK_QUEUE},
 }
 
 CELERY_BEAT_SCHEDULE = {

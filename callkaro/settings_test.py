@@ -18,6 +18,15 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SIMULATOR_CALL_SECONDS = float(os.environ.get("SIMULATOR_CALL_SECONDS", "0.3"))
 DISPATCH_INTERVAL = 0.5
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "WARNING")  # noqa: F405
+# Write-back tasks get a session-specific queue too; the LeadSquared worker fixture consumes it.
+LEADSQUARED_TASK_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-crm"
+CELERY_TASK_ROUTES = {name: {"queue": LEADSQUARED_TASK_QUEUE} for name in CELERY_TASK_ROUTES}  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than the shared-cache in-memory database: there, a second writer thread
+    # (a Celery worker thread in a test) fails at once with "database table is locked",
+    # while with a file it waits for the write lock like the embedded default does.
+    # The process id keeps two test sessions in one checkout from sharing the file.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
 # The suite does not run collectstatic, so static files are served from the app folders.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 

@@ -15,4 +15,10 @@ urlpatterns = [
     path("providers/", include("calls.providers.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
+    # The dashboard.
+    path("", include("accounts.urls")),
+    path("", include("calls.urls")),
+    path("", include("agents.urls")),
+    path("", include("integrations.urls")),
+    path("", include("webhooks.urls_dashboard")),
 ]

@@ -16,6 +16,7 @@ from calls.models import CallAttempt
 from calls.outcomes import record_outcome
 from calls.outcomes_catalog import Outcome
 from calls.providers import PROVIDERS, get_provider
+from integrations.leadsquared.recovery import recover_leadsquared_work
 
 logger = logging.getLogger(__name__)
 
@@ -129,4 +130,4 @@ def run_dispatcher() -> dict:
         except Exception as error:  # noqa: BLE001 - the next run picks it up again
             logger.warning("could not enqueue poll_call for attempt %s: %s", attempt_id, error)
 
-    return {"claimed": len(claimed), "requeued": len(requeued), "interrupted": interrupted, "polled": len(polled)}
+    return {"claimed": len(claimed), "requeued": len(requeued), "interrupted": interrupted, "polled": len(polled), **recover_leadsquared_work(now, limit)}

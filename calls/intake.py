@@ -7,11 +7,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agents.models import Agent
+from agents.formats import FormatContext
 from agents.variables import field_value, render_variables
 from calls.models import Call, CallAttempt, Lead
 from calls.phones import to_e164
 from calls.policy import CallPolicy
 from calls.scheduling import first_attempt_time
+from integrations.leadsquared.resolving import lookup_needed, start_lookup
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +27,7 @@ DUE_NOW_MARGIN = timedelta(seconds=1)
 class IntakeResult:
     """The result for one lead, which becomes one entry of the webhook's JSON response."""
 
-    status: str  # scheduled, duplicate or rejected
+    status: str  # scheduled, resolving (missing fields looked up first), duplicate or rejected
     reason: str = ""
     call: Call | None = None
     first_attempt: CallAttempt | None = None
@@ -42,13 +44,15 @@ class IntakeResult:
             body["reason"] = self.reason
         if self.call is not None:
             body["call_id"] = self.call.public_id
-        if self.status == "scheduled" and self.call is not None:
+        if self.status in ("scheduled", "resolving") and self.call is not None:
             body["phone"] = self.call.phone
             if self.first_attempt is not None:
                 body["scheduled_for"] = self.first_attempt.scheduled_for.astimezone(
                     _zone(self.call.call_policy.timezone)
                 ).isoformat()
             body["attempts_allowed"] = self.call.call_policy.max_attempts
+            if self.call.agent.paused:
+                body["note"] = "The agent is paused: the call waits until it is resumed in the dashboard."
             if self.missing_fields:
                 body["missing_fields"] = self.missing_fields
         return body
@@ -110,7 +114,9 @@ def accept_lead(
             lead_id=crm_lead_id or "",
         )
 
-    rendered = render_variables(mappings, fields)
+    rendered = render_variables(
+        mappings, fields, FormatContext(timezone=policy.timezone, region=workspace.default_region),
+    )
     try:
         with transaction.atomic():
             lead = Lead.objects.create(
@@ -124,10 +130,19 @@ def accept_lead(
             call=existing, lead_id=crm_lead_id or "",
         )
 
+    resolving = lookup_needed(workspace, crm, crm_lead_id, rendered.missing_fields)
     call = Call.objects.create(
         workspace=workspace, agent=agent, lead=lead, phone=phone, variables=rendered.values,
         policy=policy.to_json(), missing_fields=rendered.missing_fields,
+        status=Call.Status.RESOLVING if resolving else Call.Status.SCHEDULED,
     )
+    if resolving:
+        # No attempt yet: the lookup fills the variables, then schedules the first attempt.
+        start_lookup(call)
+        return IntakeResult(
+            "resolving", f"resolving: looking up {', '.join(rendered.missing_fields)} in LeadSquared", call=call,
+            lead_id=crm_lead_id or "", missing_fields=rendered.missing_fields,
+        )
     first_at = first_attempt_time(received_at, policy)
     due_now = first_at <= timezone.now() + DUE_NOW_MARGIN
     attempt = CallAttempt.objects.create(

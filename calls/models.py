@@ -100,6 +100,13 @@ class Call(models.Model):
     def is_final(self) -> bool:
         return self.status in self.FINAL_STATUSES
 
+    @property
+    def display_name(self) -> str:
+        """The lead's name for lists: the agent's name variable, else the CRM's name fields."""
+        fields = self.lead.fields if isinstance(self.lead.fields, dict) else {}
+        full_name = " ".join(str(fields.get(key) or "").strip() for key in ("FirstName", "LastName")).strip()
+        return (self.variables or {}).get("name") or full_name or "Unnamed lead"
+
 
 class CallAttempt(models.Model):
     """One dial of a call.

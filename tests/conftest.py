@@ -1,6 +1,7 @@
 """Fixtures shared by every suite."""
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,20 @@ requires_postgres = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
     reason="needs PostgreSQL (row locks and concurrent transactions); set DATABASE_URL",
 )
+
+
+@pytest.fixture(autouse=True)
+def no_real_resolution(monkeypatch):
+    """Fail a test that would resolve a real LeadSquared host: tests must reach only local servers.
+
+    The SSRF guard tests pass their own resolver; everything else talks to the local stub.
+    """
+    from integrations.leadsquared import hosts
+
+    def reject(host, port):
+        raise AssertionError(f"a test tried to resolve {host!r}; use the LeadSquared stub or a test resolver")
+
+    monkeypatch.setattr(hosts, "resolver", reject)
 
 
 @pytest.fixture
@@ -80,12 +95,35 @@ def celery_session_worker(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         with start_worker(
             app, pool="threads", concurrency=4, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10,
+            queues=[settings.CELERY_TASK_DEFAULT_QUEUE, settings.LEADSQUARED_TASK_QUEUE],
         ) as worker:
             yield worker
         connection.close()
 
 
+def drain_worker(timeout: float = 15.0) -> None:
+    """Drop queued messages and wait until the worker runs no task.
+
+    The test database is flushed (TRUNCATE) after each test; a task still running then
+    can deadlock with the flush on PostgreSQL.
+    """
+    from celery.worker import state
+
+    from callkaro.celery import app
+
+    try:
+        with app.connection_for_write() as broker:
+            for queue in (settings.CELERY_TASK_DEFAULT_QUEUE, settings.LEADSQUARED_TASK_QUEUE):
+                broker.default_channel.queue_purge(queue)
+    except Exception:  # noqa: BLE001 - a queue that was never declared has nothing to purge
+        pass
+    deadline = time.monotonic() + timeout
+    while (state.active_requests or state.reserved_requests) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def celery_worker(transactional_db, celery_session_worker):
     """The session's worker, for a test whose rows it must see (committed transactions)."""
-    return celery_session_worker
+    yield celery_session_worker
+    drain_worker()

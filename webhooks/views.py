@@ -8,7 +8,6 @@ deliveries keep failing. Every delivery is logged.
 import logging
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.response import Response
@@ -18,15 +17,12 @@ from accounts.authentication import key_from_request, url_query
 from accounts.models import ApiKey
 from accounts.ratelimit import check_rate
 from agents.models import Agent
-from callkaro.nul import replace_nul
 from callkaro.openapi import error_response as schema_error
-from calls.intake import accept_lead
-from calls.tasks import enqueue_place_call
-from integrations.payloads import PayloadError
-from integrations.registry import CRMS, get_crm
+from integrations.registry import CRMS
 from webhooks.deliveries import DeliveryRecord
 from webhooks.models import WebhookDelivery
-from webhooks.params import parse_parameters
+# agent_default_window and summarize moved to webhooks.receive; imported here for existing callers.
+from webhooks.receive import agent_default_window, error_reply, receive_delivery, summarize  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +30,8 @@ Result = WebhookDelivery.Result
 
 
 def error_response(record: DeliveryRecord, status: int, result: str, code: str, message: str, **extra) -> Response:
-    body = {"error": code, "message": message, **extra}
-    record.save(status, result, message, body)
-    return Response(body, status=status)
+    reply = error_reply(record, status, result, code, message, **extra)
+    return Response(reply.body, status=reply.status)
 
 
 WEBHOOK_PARAMETERS = [
@@ -132,7 +127,7 @@ class CrmWebhookView(APIView):
                 "agent_id is missing; copy the agent's id from its Webhook URL tab and add agent_id=… to the URL.",
                 errors=[{"parameter": "agent_id", "value": None, "message": "agent_id is missing."}],
             )
-        # The join saves the query accept_lead would make for agent.workspace.
+        # The join saves the query receive_delivery would make for agent.workspace.
         agent = Agent.objects.select_related("workspace").filter(public_id=agent_id, workspace=workspace).first()
         if agent is None:
             # The same response whether the agent does not exist or belongs to another workspace.
@@ -142,55 +137,5 @@ class CrmWebhookView(APIView):
             )
         record.agent = agent
 
-        parsed = parse_parameters(
-            query, default_timezone=workspace.timezone, default_window=agent_default_window(agent),
-        )
-        if parsed.errors:
-            return error_response(
-                record, 400, Result.INVALID, "invalid_parameters",
-                " ".join(error.message for error in parsed.errors),
-                errors=[error.to_json() for error in parsed.errors],
-            )
-
-        return self.accept(request, record, agent, crm_type, parsed.policy, raw_body)
-
-    def accept(self, request, record, agent, crm_type, policy, raw_body) -> Response:
-        crm = get_crm(crm_type)
-        try:
-            # PostgreSQL cannot store NUL in the lead's fields (jsonb) or the delivery log.
-            leads = replace_nul(crm.leads_from_body(raw_body, request.META.get("CONTENT_TYPE", "")))
-        except PayloadError as error:
-            body = {"status": "rejected", "reason": f"unreadable_body: {error}"}
-            record.save(200, Result.REJECTED, body["reason"], body)
-            return Response(body, status=200)
-
-        results = []
-        with transaction.atomic():
-            for fields in leads:
-                result = accept_lead(agent, fields, policy, crm=crm_type, crm_lead_id=crm.lead_id(fields))
-                if result.enqueue_now:
-                    attempt_id = result.first_attempt.pk
-                    transaction.on_commit(lambda attempt_id=attempt_id: enqueue_place_call(attempt_id))
-                results.append(result)
-            body = results[0].to_json() if len(results) == 1 else {"results": [r.to_json() for r in results]}
-            record.leads_received = len(results)
-            record.calls_created = sum(1 for r in results if r.status == "scheduled")
-            record.first_call = next((r.call for r in results if r.call is not None), None)
-            record.save(200, summarize(results), "; ".join(r.reason for r in results if r.reason), body)
-        return Response(body, status=200)
-
-
-def agent_default_window(agent: Agent):
-    from calls.policy import CallingWindow
-
-    if agent.window_start is None or agent.window_end is None:
-        return None
-    return CallingWindow(agent.window_start, agent.window_end)
-
-
-def summarize(results) -> str:
-    statuses = {result.status for result in results}
-    for status in (Result.SCHEDULED, Result.DUPLICATE):
-        if status in statuses:
-            return status
-    return Result.REJECTED
+        reply = receive_delivery(record, agent, crm_type, query, raw_body, request.META.get("CONTENT_TYPE", ""))
+        return Response(reply.body, status=reply.status)

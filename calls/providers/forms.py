@@ -43,6 +43,9 @@ class ProviderSettingsForm(forms.Form):
         self.saved_webhook_secret = agent.provider_webhook_secret if same_provider else ""
         if self.saved_api_key:
             self.fields["api_key"].help_text = KEEP_SAVED_HELP
+        else:
+            self.fields["api_key"].required = True
+            self.fields["api_key"].help_text = "Keys are never shown back, so after an error paste it again."
         if "webhook_secret" in self.fields and self.saved_webhook_secret:
             self.fields["webhook_secret"].help_text = KEEP_SAVED_HELP
 

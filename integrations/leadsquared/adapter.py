@@ -31,8 +31,8 @@ class LeadSquaredAdapter:
             lead = self.unwrap(item)
             if not isinstance(lead, dict):
                 where = f"item {position}" if isinstance(data, list) else "the body"
-                raise PayloadError(f"{where} is a JSON {type(lead).__name__}, not a lead object")
-            leads.append(without_nul(lead))
+                raise PayloadError(f"{where} is a JSON {json_type_name(lead)}, not a lead object")
+            leads.append(with_prospect_name(without_nul(lead)))
         return leads
 
     def unwrap(self, item):
@@ -42,6 +42,9 @@ class LeadSquaredAdapter:
                 return item
             wrapped = next((item[key] for key in WRAPPER_KEYS if isinstance(item.get(key), dict)), None)
             if wrapped is None:
+                empty_wrapper = next((key for key in WRAPPER_KEYS if key in item and item[key] is None), None)
+                if empty_wrapper and len(item) == 1:
+                    raise PayloadError(f"{empty_wrapper} is null; the automation sent no lead")
                 return item
             item = wrapped
         return item
@@ -52,6 +55,20 @@ class LeadSquaredAdapter:
             if isinstance(value, (str, int)) and str(value).strip():
                 return str(value).strip()[:120]
         return None
+
+
+def with_prospect_name(lead: dict) -> dict:
+    """Add ProspectName (first and last name), which LeadSquared's guide maps but lead bodies lack."""
+    if lead.get("ProspectName") not in (None, ""):
+        return lead
+    parts = [str(lead.get(key) or "").strip() for key in ("FirstName", "LastName")]
+    full_name = " ".join(part for part in parts if part)
+    return {**lead, "ProspectName": full_name} if full_name else lead
+
+
+def json_type_name(value) -> str:
+    names = {type(None): "null", bool: "boolean", int: "number", float: "number", str: "string", list: "array"}
+    return names.get(type(value), type(value).__name__)
 
 
 def without_nul(value):

@@ -14,6 +14,7 @@ STANDARD_FIELDS = (
     LeadField("ProspectID", "Lead ID", "Text"),
     LeadField("FirstName", "First Name", "Text"),
     LeadField("LastName", "Last Name", "Text"),
+    LeadField("ProspectName", "Full Name (First and Last)", "Text"),
     LeadField("EmailAddress", "Email", "Email"),
     LeadField("Phone", "Phone Number", "Phone"),
     LeadField("Mobile", "Mobile Number", "Phone"),

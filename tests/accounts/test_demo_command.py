@@ -27,7 +27,7 @@ def test_demo_prints_summary(db, capsys):
     assert "type=leadsquared" in summary["webhook_url"]
 
 
-def test_demo_twice_reuses_data_and_issues_new_key(db, capsys):
+def test_demo_twice_replaces_key(db, capsys):
     first = run_demo(capsys)
     second = run_demo(capsys)
 
@@ -35,7 +35,8 @@ def test_demo_twice_reuses_data_and_issues_new_key(db, capsys):
     assert first["api_key"] != second["api_key"]
     assert Workspace.objects.count() == 1
     assert Agent.objects.count() == 1
-    assert ApiKey.find(first["api_key"]) is not None
+    assert ApiKey.find(first["api_key"]) is None
+    assert ApiKey.find(second["api_key"]) is not None
 
 
 def test_demo_login_works(db, capsys, client):

@@ -15,8 +15,8 @@ requires_redis = pytest.mark.skipif(
 )
 requires_server_database = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-    reason="starts worker and web processes that must open the test database, which the embedded "
-    "defaults keep in memory; set DATABASE_URL to a PostgreSQL server",
+    reason="starts worker and web processes that connect to the test database by a PostgreSQL URL; "
+    "set DATABASE_URL to a PostgreSQL server",
 )
 requires_redis_server = pytest.mark.skipif(
     shutil.which("redis-server") is None,
@@ -44,7 +44,7 @@ def private_queue():
 
     queue = f"callkaro-test-{uuid.uuid4().hex[:8]}"
     previous_routes = app.conf.task_routes
-    app.conf.task_routes = {"calls.tasks.*": {"queue": queue}}
+    app.conf.task_routes = {**(previous_routes or {}), "calls.tasks.*": {"queue": queue}}
     app.amqp.flush_routes()
     app.amqp.router = app.amqp.Router()
     yield queue

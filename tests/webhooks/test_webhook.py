@@ -294,7 +294,9 @@ def test_same_lead_for_two_agents_gets_two_calls(post, workspace):
         (b"{not json", "application/json", "not valid JSON"),
         (b"[]", "application/json", "empty array"),
         (b"[1, 2]", "application/json", "not a lead object"),
-        (b"\"text\"", "application/json", "not a lead object"),
+        (b"\"text\"", "application/json", "JSON string, not a lead object"),
+        (b"[null]", "application/json", "JSON null, not a lead object"),
+        (b"{\"Current\": null}", "application/json", "Current is null"),
         (b"\xfa\xfb\xfc", "application/json; charset=utf-8", "not valid utf-8"),
         (b"\xff\xfe\xfa", "application/json", "not valid utf-16-le"),
         (b"{}", "application/json; charset=no-such-codec", "no Phone or Mobile"),
@@ -376,3 +378,27 @@ def test_nul_characters_are_dropped(post):
 
     assert response.status_code == 200
     assert Call.objects.get().variables["name"] == "Asha"
+
+
+def test_missing_type_says_missing(post):
+    response = post(type=None)
+
+    assert response.json()["message"].startswith("type is missing.")
+
+
+def test_prospect_name_is_first_and_last_name(post, agent):
+    agent.mappings.filter(name="name").update(field="ProspectName")
+
+    post()
+
+    assert Call.objects.get().variables["name"] == "Asha Verma"
+
+
+def test_paused_agent_answer_has_note(post, agent):
+    agent.paused = True
+    agent.save()
+
+    response = post()
+
+    assert response.json()["status"] == "scheduled"
+    assert "paused" in response.json()["note"]

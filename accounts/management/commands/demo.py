@@ -43,6 +43,9 @@ class Command(BaseCommand):
                 agent=agent, name=name, defaults={"field": field, "position": position},
             )
 
+        # Only the newest demo key works, so keys printed by earlier runs do not pile up.
+        for old_key in ApiKey.objects.active().filter(workspace=workspace, name="demo"):
+            old_key.revoke()
         _, raw_key = ApiKey.issue(workspace, "demo")
         base = settings.PUBLIC_BASE_URL.rstrip("/")
         summary = {

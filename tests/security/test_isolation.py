@@ -4,8 +4,8 @@ Workspace A has the owner and the teammate; the outsider belongs to workspace B.
 every object of A, B's key and B's members get 404 (never 403, which would confirm the
 object exists), also for ids they guess.
 
-DASHBOARD_PAGES is the table of server-rendered pages: add one row per page that shows
-a workspace's object, and the matrix covers it for owner, teammate, outsider and anonymous.
+DASHBOARD_PAGES is the table of server-rendered pages: one row per page that shows a
+workspace's object, covered for owner, teammate, outsider and anonymous.
 """
 import secrets
 from dataclasses import dataclass
@@ -44,8 +44,14 @@ class Page:
     outsider: int = 404
 
 
-# The lead adds the dashboard's pages here, e.g. Page("/calls/{tenant.call.public_id}").
-DASHBOARD_PAGES: list[Page] = []
+# One row per dashboard page that shows one of workspace A's objects. Every action and list
+# page is covered by tests/dashboard/test_access.py.
+DASHBOARD_PAGES: list[Page] = [
+    Page("/calls/{tenant.call.public_id}/"),
+    Page("/agents/{tenant.agent.public_id}/"),
+    Page("/agents/{tenant.agent.public_id}/variables/"),
+    Page("/agents/{tenant.agent.public_id}/webhook/"),
+]
 
 
 def make_tenant(slug: str) -> Tenant:
@@ -209,7 +215,7 @@ def test_admin_shows_no_secret_to_staff(tenants, page, plain_static):
 
 @pytest.mark.parametrize("page", DASHBOARD_PAGES)
 @pytest.mark.parametrize("person", ["owner", "teammate", "outsider"])
-def test_dashboard_page_matrix(tenants, page, person):
+def test_dashboard_page_matrix(tenants, page, person, plain_static):
     own, _, people = tenants
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(people[person])

@@ -116,7 +116,8 @@ class CrmWebhookView(APIView):
         if crm_type not in CRMS:
             return error_response(
                 record, 400, Result.INVALID, "invalid_parameters",
-                f"type must be one of: {', '.join(sorted(CRMS))}; got {crm_type or 'nothing'!r}. Add type=leadsquared to the URL.",
+                (f"type must be one of: {', '.join(sorted(CRMS))}; got {crm_type!r}." if crm_type else "type is missing.")
+                + " Add type=leadsquared to the URL.",
                 errors=[{"parameter": "type", "value": crm_type or None, "message": "Use type=leadsquared."}],
             )
 

@@ -54,4 +54,5 @@ def insert_attempts(agent: Agent, count: int, scheduled_for: datetime) -> None:
 
 def clear_calls() -> None:
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE calls_callattempt, calls_call, calls_lead, webhooks_webhookdelivery")
+        # CASCADE also empties tables that reference these, such as the CRM write-back rows.
+        cursor.execute("TRUNCATE calls_callattempt, calls_call, calls_lead, webhooks_webhookdelivery CASCADE")

@@ -122,7 +122,7 @@ def write_report(path: Path, results: dict, host: dict, started: datetime, targe
         f"   CPU per request in one gunicorn worker, 300 requests sent one at a time: "
         f"**{ingest['cpu']['webhook']:.2f} ms per delivery, {ingest['cpu']['bare']:.2f} ms per bare request** "
         f"(ratio {ingest['cpu']['bare'] / ingest['cpu']['webhook']:.2f}); CPU time moves far less with the "
-        "machine's load than throughput does (5.8 to 7.4 ms per delivery across runs on 2026-12-04), and it bounds the throughput ratio on any machine where gunicorn is CPU-bound.",
+        "machine's load than throughput does (5.8 to 7.8 ms per delivery across runs on 2026-12-04), and it bounds the throughput ratio on any machine where gunicorn is CPU-bound.",
         f"   A delivery costs **{ingest['queries']['round_trips']} database round trips**, counting BEGIN, "
         f"COMMIT and savepoints: {', '.join(ingest['queries']['statements'])}.",
         f"2. **Dispatch.** {results['dispatch']['count']:,} due attempts claimed by `run_dispatcher()` "

@@ -38,7 +38,7 @@ def test_schemathesis_against_live_server(live_server, agent, api_key, tmp_path)
             "--phases", "examples,coverage,fuzzing", "--seed", "20261204", "--request-timeout", "20",
             "--report", "junit", "--report-dir", str(tmp_path), "--generation-database", "none",
         ],
-        capture_output=True, text=True, timeout=420,
+        capture_output=True, text=True, timeout=420, cwd=tmp_path,
     )
 
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

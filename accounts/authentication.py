@@ -5,6 +5,7 @@ The key comes from the ``X-API-KEY`` header or, as LeadSquared's setup recommend
 """
 from dataclasses import dataclass
 
+from django.http import QueryDict
 from rest_framework import authentication, exceptions
 
 from accounts.models import ApiKey, Workspace
@@ -21,8 +22,17 @@ class WorkspaceClient:
     is_active = True
 
 
+def url_query(request) -> QueryDict:
+    """Parse the query string as UTF-8, the encoding of URLs.
+
+    request.GET decodes it with the body's charset, so a body sent as charset=utf-16
+    would garble every parameter, the key included.
+    """
+    return QueryDict(request.META.get("QUERY_STRING", ""), encoding="utf-8")
+
+
 def key_from_request(request) -> str | None:
-    return request.META.get("HTTP_X_API_KEY") or request.GET.get("x_api_key") or None
+    return request.META.get("HTTP_X_API_KEY") or url_query(request).get("x_api_key") or None
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
     "django_celery_beat",
     "django_htmx",
     "accounts",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "callkaro.nul.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,8 +148,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "callkaro.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "callkaro.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -191,6 +195,12 @@ DISPATCH_BATCH_SIZE = env.int("DISPATCH_BATCH_SIZE", default=500)
 # dialing (the worker died inside start_call) is closed as an unknown failure.
 QUEUED_TIMEOUT = env.float("QUEUED_TIMEOUT", default=60.0)
 DIALING_TIMEOUT = env.float("DIALING_TIMEOUT", default=120.0)
+# Transient provider errors (429, 5xx, timeouts) are retried with exponential backoff from
+# TRANSIENT_BACKOFF_BASE up to TRANSIENT_BACKOFF_CAP seconds and use up none of the lead's
+# retries; after MAX_TRANSIENT_FAILURES of them the attempt ends as failed.
+TRANSIENT_BACKOFF_BASE = env.float("TRANSIENT_BACKOFF_BASE", default=5.0)
+TRANSIENT_BACKOFF_CAP = env.float("TRANSIENT_BACKOFF_CAP", default=300.0)
+MAX_TRANSIENT_FAILURES = env.int("MAX_TRANSIENT_FAILURES", default=12)
 # Seconds an in-progress attempt waits for the provider's callback before it is polled.
 CALLBACK_TIMEOUT = env.float("CALLBACK_TIMEOUT", default=900.0)
 # Local provider stubs that replace a provider's API host, e.g.
@@ -200,6 +210,45 @@ CALLBACK_TIMEOUT = env.float("CALLBACK_TIMEOUT", default=900.0)
 PROVIDER_STUB_BASE_URLS = env.dict("PROVIDER_STUB_BASE_URLS", default={})
 # Seconds the simulator provider takes to resolve a call.
 SIMULATOR_CALL_SECONDS = env.float("SIMULATOR_CALL_SECONDS", default=3.0)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "callkaro API",
+    "DESCRIPTION": "The CRM webhook that receives leads and the read-only call API. "
+    "Authenticate with the X-API-KEY header or the x_api_key query parameter.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is public: it names no workspace data, and the webhook's documentation needs it.
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "PREPROCESSING_HOOKS": ["callkaro.openapi.drop_duplicate_paths"],
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Requests each API key may make per window (webhook deliveries and API calls together);
+# more get 429 with Retry-After. 0 turns the limit off. The default is far above what a
+# CRM sends for new leads and keeps one leaked key from flooding the call queue.
+API_KEY_RATE_LIMIT = env.int("API_KEY_RATE_LIMIT", default=3000)
+API_KEY_RATE_WINDOW = env.int("API_KEY_RATE_WINDOW", default=60)
+
+# The rate-limit counters: Redis when the broker is Redis, so every web process shares them;
+# else a file-system cache, shared by the processes of this machine.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    _ratelimit_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("RATE_LIMIT_REDIS_URL", default=CELERY_BROKER_URL),
+        "KEY_PREFIX": "callkaro-ratelimit",
+        # A Redis outage must not delay a webhook response for long, so the limiter then lets requests through.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+else:
+    _ratelimit_cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "ratelimit"),
+    }
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": _ratelimit_cache,
+}
 
 # LeadSquared API client. See docs/leadsquared.md.
 # Requests allowed per LEADSQUARED_RATE_WINDOW seconds for each workspace: the plan's limit

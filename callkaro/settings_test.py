@@ -12,7 +12,8 @@ os.environ.setdefault("CALLKARO_VAR_DIR", str(Path(__file__).resolve().parent.pa
 from callkaro.settings import *  # noqa: E402,F403
 
 # Each test session gets its own queue, so messages left by an earlier run are never consumed.
-CELERY_TASK_DEFAULT_QUEUE = f"callkaro-test-{uuid.uuid4().hex[:8]}"
+# Worker processes that a test starts get the session's queue through CALLKARO_TEST_QUEUE.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CALLKARO_TEST_QUEUE") or f"callkaro-test-{uuid.uuid4().hex[:8]}"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SIMULATOR_CALL_SECONDS = float(os.environ.get("SIMULATOR_CALL_SECONDS", "0.3"))
 DISPATCH_INTERVAL = 0.5

@@ -1,10 +1,18 @@
 """``/api/v1/calls``: read-only call API, scoped to the API key's workspace."""
 from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 
 from calls.models import Call, CallAttempt
+from callkaro.openapi import error_response
 from calls.serializers import CallSerializer
+
+COMMON_ERRORS = {
+    400: error_response("An invalid parameter."),
+    401: error_response("Missing, invalid or revoked API key."),
+    429: error_response("Too many requests with this API key; see Retry-After."),
+}
 
 
 class WorkspaceCallsMixin:
@@ -20,6 +28,14 @@ class WorkspaceCallsMixin:
         )
 
 
+@extend_schema(
+    summary="List the workspace's calls, newest first",
+    parameters=[
+        OpenApiParameter("agent_id", str, description="Only calls of this agent."),
+        OpenApiParameter("status", str, enum=Call.Status.values, description="Only calls in this status."),
+    ],
+    responses={200: CallSerializer(many=True), **COMMON_ERRORS},
+)
 class CallListView(WorkspaceCallsMixin, generics.ListAPIView):
     def get_queryset(self):
         calls = super().get_queryset()
@@ -36,6 +52,10 @@ class CallListView(WorkspaceCallsMixin, generics.ListAPIView):
         return calls
 
 
+@extend_schema(
+    summary="One call with its attempts",
+    responses={200: CallSerializer, 404: error_response("No call with this id in the workspace."), **COMMON_ERRORS},
+)
 class CallDetailView(WorkspaceCallsMixin, generics.RetrieveAPIView):
     lookup_field = "public_id"
     lookup_url_kwarg = "call_id"

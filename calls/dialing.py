@@ -8,6 +8,7 @@ import logging
 import random
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,18 +24,16 @@ logger = logging.getLogger(__name__)
 
 # Seconds to wait before trying an attempt again when its agent is at its limit.
 CONCURRENCY_RECHECK_SECONDS = 5
-# Transient provider errors (429, 5xx, timeouts) are retried with exponential backoff
-# from 5 s up to 5 min; after this many the attempt ends as failed and the lead's
-# retry rules apply.
-MAX_TRANSIENT_FAILURES = 12
-TRANSIENT_BACKOFF_BASE = 5
-TRANSIENT_BACKOFF_CAP = 300
+# The configured limit, for callers that import it; handle_start_error reads the setting
+# at call time so that an override applies.
+MAX_TRANSIENT_FAILURES = settings.MAX_TRANSIENT_FAILURES
 
 
 def transient_backoff(failures: int) -> timedelta:
-    """Delay before the next try after ``failures`` transient errors, with full jitter above 1 s."""
-    ceiling = min(TRANSIENT_BACKOFF_CAP, TRANSIENT_BACKOFF_BASE * 2 ** max(failures - 1, 0))
-    return timedelta(seconds=random.uniform(max(1.0, ceiling / 2), ceiling))
+    """Delay before the next try after ``failures`` transient errors, jittered in its upper half."""
+    base, cap = settings.TRANSIENT_BACKOFF_BASE, settings.TRANSIENT_BACKOFF_CAP
+    ceiling = min(cap, base * 2 ** max(failures - 1, 0))
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
 def _return_to_pending(attempt_id: int, when, reason: str) -> None:
@@ -56,8 +55,10 @@ def _claim_for_dialing(attempt_id: int) -> tuple[CallAttempt, Agent] | None:
             logger.info("place_call: attempt %s is %s, not queued; nothing to do", attempt_id, attempt.status)
             return None
 
-        # Locking the agent row makes the concurrency count and the claim one step.
-        agent = Agent.objects.select_for_update().get(pk=attempt.call.agent_id)
+        # Locking the agent row makes the concurrency count and the claim one step. FOR NO KEY
+        # UPDATE, because FOR UPDATE also waits for every open transaction that inserts a lead
+        # or call referencing the agent (their foreign keys take FOR KEY SHARE locks).
+        agent = Agent.objects.select_for_update(no_key=True).get(pk=attempt.call.agent_id)
         if agent.paused:
             _return_to_pending(attempt_id, attempt.scheduled_for, f"agent {agent.public_id} is paused")
             return None
@@ -119,7 +120,7 @@ def handle_start_error(attempt_id: int, error: ProviderError) -> None:
     if attempt is None:
         return
     failures = attempt.transient_failures + 1
-    if failures > MAX_TRANSIENT_FAILURES:
+    if failures > settings.MAX_TRANSIENT_FAILURES:
         logger.warning("attempt %s: %s transient provider errors, giving up: %s", attempt_id, failures, error.message)
         record_outcome(attempt_id, Outcome.FAILED, error=error.message, end_reason="provider_unavailable")
         return
@@ -133,5 +134,5 @@ def handle_start_error(attempt_id: int, error: ProviderError) -> None:
         Call.objects.filter(pk=attempt.call_id, status=Call.Status.IN_PROGRESS).update(status=Call.Status.SCHEDULED)
     logger.warning(
         "attempt %s: transient provider error %s of %s, retrying at %s: %s",
-        attempt_id, failures, MAX_TRANSIENT_FAILURES, retry_at.isoformat(), error.message,
+        attempt_id, failures, settings.MAX_TRANSIENT_FAILURES, retry_at.isoformat(), error.message,
     )

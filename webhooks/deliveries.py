@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from callkaro.nul import replace_nul
 from callkaro.redaction import redact_url
 from integrations.payloads import PayloadError, decode_text
 from webhooks.models import WebhookDelivery
@@ -49,8 +50,8 @@ class DeliveryRecord:
         text = readable_body(self.body[:MAX_LOGGED_BODY])
         return WebhookDelivery.objects.create(
             workspace=self.workspace, agent=self.agent, received_at=self.received_at, method=self.method,
-            url=self.url, content_type=self.content_type, body=redact_url(text),
+            url=self.url, content_type=replace_nul(self.content_type), body=redact_url(text),
             body_truncated=len(self.body) > MAX_LOGGED_BODY, status_code=status_code, result=result,
-            reason=reason, response=response, leads_received=self.leads_received,
+            reason=replace_nul(reason), response=replace_nul(response), leads_received=self.leads_received,
             calls_created=self.calls_created, first_call=self.first_call,
         )

@@ -14,6 +14,7 @@ class WebhookDelivery(models.Model):
         INVALID = "invalid", "Invalid request"
         UNAUTHORIZED = "unauthorized", "Unauthorized"
         NOT_FOUND = "not_found", "Agent not found"
+        RATE_LIMITED = "rate_limited", "Rate limited"
 
     workspace = models.ForeignKey(Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
     agent = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")

@@ -107,7 +107,8 @@ def _retries(query, errors: list) -> int | None:
     raw = _value(query, "num_of_retries")
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) > MAX_RETRIES:
+    # isdigit() alone accepts characters such as '²' that int() rejects.
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_RETRIES:
         errors.append(ParameterError(
             "num_of_retries", raw, f"num_of_retries must be a whole number from 0 to {MAX_RETRIES}; got {raw!r}.",
         ))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from callkaro.nul import replace_nul
 from calls.intake import accept_lead
 from calls.policy import CallingWindow
 from calls.tasks import enqueue_place_call
@@ -59,7 +60,8 @@ def receive_delivery(record: DeliveryRecord, agent, crm_type: str, query, raw_bo
 def accept(record: DeliveryRecord, agent, crm_type: str, policy, raw_body: bytes, content_type: str) -> Reply:
     crm = get_crm(crm_type)
     try:
-        leads = crm.leads_from_body(raw_body, content_type)
+        # PostgreSQL cannot store NUL in the lead's fields (jsonb) or the delivery log.
+        leads = replace_nul(crm.leads_from_body(raw_body, content_type))
     except PayloadError as error:
         body = {"status": "rejected", "reason": f"unreadable_body: {error}"}
         delivery = record.save(200, Result.REJECTED, body["reason"], body)

@@ -8,12 +8,16 @@ deliveries keep failing. Every delivery is logged.
 import logging
 
 from django.core.exceptions import RequestDataTooBig
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.authentication import key_from_request
+from accounts.authentication import key_from_request, url_query
 from accounts.models import ApiKey
+from accounts.ratelimit import check_rate
 from agents.models import Agent
+from callkaro.openapi import error_response as schema_error
 from integrations.registry import CRMS
 from webhooks.deliveries import DeliveryRecord
 from webhooks.models import WebhookDelivery
@@ -30,6 +34,41 @@ def error_response(record: DeliveryRecord, status: int, result: str, code: str, 
     return Response(reply.body, status=reply.status)
 
 
+WEBHOOK_PARAMETERS = [
+    OpenApiParameter("agent_id", str, required=True, description="The agent's id, from its Webhook URL tab."),
+    OpenApiParameter("type", str, required=True, enum=sorted(CRMS), description="The CRM that sends the lead."),
+    OpenApiParameter("x_api_key", str, description="The workspace's API key, when the X-API-KEY header is not sent."),
+    OpenApiParameter("min_trigger_time", str, description="Start of the calling window, HH:MM (24-hour)."),
+    OpenApiParameter("max_trigger_time", str, description="End of the calling window, HH:MM (24-hour)."),
+    OpenApiParameter("carry_over", str, description="true: a lead outside the window waits for it to open."),
+    OpenApiParameter("num_of_retries", str, description="Retries after a not-reached outcome, 0 to 10."),
+    OpenApiParameter("gap_between_retries", str, description="Hours before each retry, comma-separated."),
+    OpenApiParameter("timezone", str, description="IANA timezone of the window, e.g. Asia/Kolkata."),
+    OpenApiParameter("retry_on", str, description="Outcomes to retry, comma-separated."),
+]
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Receive leads from a CRM",
+        description="A problem with a lead returns 200 with a status and reason; a configuration error returns 4xx.",
+        parameters=WEBHOOK_PARAMETERS,
+        request={
+            "application/json": OpenApiTypes.ANY,
+            "application/x-www-form-urlencoded": OpenApiTypes.OBJECT,
+        },
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="Each lead's status: scheduled, duplicate or rejected."),
+            400: schema_error("An invalid parameter; errors lists each one."),
+            401: schema_error("Missing, invalid or revoked API key."),
+            404: schema_error("No such agent in the API key's workspace."),
+            413: schema_error("The body is too large."),
+            429: schema_error("Too many requests with this API key; see Retry-After."),
+        },
+        auth=[{"ApiKeyAuth": []}, {}],
+    ),
+    head=extend_schema(exclude=True),
+)
 class CrmWebhookView(APIView):
     """Receive leads from a CRM. Authentication is done here, not by DRF, so that
     rejected requests are logged too."""
@@ -58,11 +97,22 @@ class CrmWebhookView(APIView):
                 "Missing, invalid or revoked API key. Add x_api_key=YOUR_API_KEY to the URL or send the "
                 "X-API-KEY header; keys are in Dashboard → API Keys.",
             )
-        api_key.record_use()
         workspace = api_key.workspace
         record.workspace = workspace
+        rate = check_rate(api_key)
+        if not rate.allowed:
+            response = error_response(
+                record, 429, Result.RATE_LIMITED, "rate_limited",
+                f"This API key sent more than {rate.limit} requests in {rate.window} seconds; retry after "
+                f"{rate.retry_after} seconds, or ask the server's operator to raise API_KEY_RATE_LIMIT.",
+                retry_after=rate.retry_after,
+            )
+            response["Retry-After"] = str(rate.retry_after)
+            return response
+        api_key.record_use()
 
-        crm_type = (request.GET.get("type") or "").strip()
+        query = url_query(request)
+        crm_type = (query.get("type") or "").strip()
         if crm_type not in CRMS:
             return error_response(
                 record, 400, Result.INVALID, "invalid_parameters",
@@ -71,14 +121,15 @@ class CrmWebhookView(APIView):
                 errors=[{"parameter": "type", "value": crm_type or None, "message": "Use type=leadsquared."}],
             )
 
-        agent_id = (request.GET.get("agent_id") or "").strip()
+        agent_id = (query.get("agent_id") or "").strip()
         if not agent_id:
             return error_response(
                 record, 400, Result.INVALID, "invalid_parameters",
                 "agent_id is missing; copy the agent's id from its Webhook URL tab and add agent_id=… to the URL.",
                 errors=[{"parameter": "agent_id", "value": None, "message": "agent_id is missing."}],
             )
-        agent = Agent.objects.filter(public_id=agent_id, workspace=workspace).first()
+        # The join saves the query receive_delivery would make for agent.workspace.
+        agent = Agent.objects.select_related("workspace").filter(public_id=agent_id, workspace=workspace).first()
         if agent is None:
             # The same response whether the agent does not exist or belongs to another workspace.
             return error_response(
@@ -87,5 +138,5 @@ class CrmWebhookView(APIView):
             )
         record.agent = agent
 
-        reply = receive_delivery(record, agent, crm_type, request.GET, raw_body, request.META.get("CONTENT_TYPE", ""))
+        reply = receive_delivery(record, agent, crm_type, query, raw_body, request.META.get("CONTENT_TYPE", ""))
         return Response(reply.body, status=reply.status)

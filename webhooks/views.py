@@ -7,6 +7,7 @@ deliveries keep failing. Every delivery is logged.
 """
 import logging
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -86,8 +87,11 @@ class CrmWebhookView(APIView):
         try:
             raw_body = request.body
         except RequestDataTooBig:
-            return error_response(record, 413, Result.INVALID, "body_too_large",
-                                  "The body is larger than this server accepts; send one lead per delivery.")
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            return error_response(
+                record, 413, Result.INVALID, "body_too_large",
+                f"The body is larger than this server accepts ({limit} bytes); send fewer leads per delivery.",
+            )
         record.body = raw_body
 
         api_key = ApiKey.find(key_from_request(request))

@@ -136,9 +136,9 @@ class Stack:
             "--queues", self.queue,
         ])
 
-    def start_dispatcher(self, name: str = "dispatcher", interval: float = 0.3) -> subprocess.Popen:
+    def start_dispatcher(self, name: str = "dispatcher", interval: float = 0.3, seconds: float = 900) -> subprocess.Popen:
         return self.spawn(name, [
-            sys.executable, "-m", "tests.reliability.dispatcher_loop", "--interval", str(interval), "--seconds", "900",
+            sys.executable, "-m", "tests.reliability.dispatcher_loop", "--interval", str(interval), "--seconds", str(seconds),
         ])
 
     def start_gunicorn(self, name: str = "web", workers: int = 2, extra_args: tuple = (), **extra_env) -> str:

@@ -109,7 +109,8 @@ def test_soak_with_worker_restarts(stack):
     processes = stack(QUEUED_TIMEOUT=3, DIALING_TIMEOUT=3, SIMULATOR_CALL_SECONDS=0.2, LOG_LEVEL="ERROR")
     processes.start_worker("worker-1", concurrency=6, pool="threads")
     processes.start_worker("worker-2", concurrency=6, pool="threads")
-    processes.start_dispatcher()
+    # The dispatcher must outlive both waits below.
+    processes.start_dispatcher(seconds=max(900, LEADS * 0.5))
     stop = threading.Event()
     restarts: list = []
     restarter = threading.Thread(target=restart_workers, args=(processes, rng, stop, restarts), daemon=True)

@@ -43,7 +43,7 @@ def _exists(moment: datetime) -> bool:
 
 
 def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """The instant at which the wall clock in ``zone`` first reads ``at`` on ``day``.
+    """Return the instant at which the wall clock in ``zone`` first reads ``at`` on ``day``.
 
     An ambiguous time (clocks going back) resolves to its first occurrence. A time that
     does not exist (clocks going forward) resolves forward to the end of the gap, the
@@ -67,7 +67,7 @@ def local_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 
 def next_opening(moment: datetime, policy: CallPolicy) -> datetime:
-    """The first instant at or after ``moment`` at which the window opens."""
+    """Return the first instant at or after ``moment`` at which the window opens."""
     assert policy.window is not None
     zone = ZoneInfo(policy.timezone)
     local_day = moment.astimezone(zone).date()

@@ -13,7 +13,7 @@ MAX_LOGGED_BODY = 64 * 1024
 
 
 def readable_body(raw: bytes) -> str:
-    """The body as text for the log: decoded by its byte-order mark, else as UTF-8.
+    """Decode the body for the log by its byte-order mark, else as UTF-8.
 
     NUL characters are dropped because PostgreSQL text columns cannot store them.
     """

@@ -1,4 +1,4 @@
-"""POST /call/crm-webhook: authentication, answers, bodies and the delivery log."""
+"""POST /call/crm-webhook: authentication, responses, bodies and the delivery log."""
 import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo

@@ -1,6 +1,6 @@
 """NUL characters: PostgreSQL stores none in text or jsonb, so they are kept out of the database.
 
-A query would fail with DataError and the request would answer 500. Requests whose URL
+A query would fail with DataError and the request would fail with a 500. Requests whose URL
 carries one are rejected by ``RejectNulMiddleware``; text from webhook bodies, which must be
 kept, has each NUL replaced by U+FFFD (the Unicode replacement character).
 """
@@ -23,7 +23,7 @@ def replace_nul(value):
 
 
 class RejectNulMiddleware:
-    """Answer 400 to a request whose path or query string contains a NUL character."""
+    """Respond with 400 to a request whose path or query string contains a NUL character."""
 
     def __init__(self, get_response):
         self.get_response = get_response

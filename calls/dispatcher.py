@@ -94,7 +94,7 @@ def poll_silent_calls(now: datetime, limit: int) -> list[int]:
     for name in PROVIDERS:
         timeout = get_provider(name).callback_timeout or settings.CALLBACK_TIMEOUT
         cutoff = now - timedelta(seconds=timeout)
-        # Ask again at most once per timeout (at least once a minute).
+        # Ask again once per timeout, capped at 10 minutes and at least a minute apart.
         repoll_cutoff = now - timedelta(seconds=max(60.0, min(timeout, 600.0)))
         overdue = CallAttempt.objects.filter(status=Status.IN_PROGRESS, provider=name, started_at__lt=cutoff).exclude(
             polled_at__gte=repoll_cutoff,

@@ -10,7 +10,7 @@ logger = logging.getLogger(__name__)
 
 
 # After a failed send, this process skips sends for BROKER_RETRY_SECONDS: each failed
-# connection costs about CELERY_BROKER_CONNECTION_TIMEOUT, and a webhook must answer fast
+# connection costs about CELERY_BROKER_CONNECTION_TIMEOUT, and a webhook must respond fast
 # while the broker is down. The attempt rows stay queued, so nothing is lost.
 BROKER_RETRY_SECONDS = 5.0
 _broker_down_until = 0.0

@@ -44,7 +44,7 @@ def _excerpt(text: str, limit: int) -> str:
 def activity_note(attempt: CallAttempt, call_ended: bool) -> str:
     """Write the note for one ended attempt: outcome, number, duration, summary, recording, next step.
 
-    NOTE: the note holds what the attempt row has when the write-back is sent. A transcript,
+    NOTE: the note contains what the attempt row has when the write-back is sent. A transcript,
     summary or recording that a provider reports after the end event is not added later.
     """
     call = attempt.call

@@ -1,4 +1,4 @@
-"""Ten deliveries of one lead at the same moment make one call and ten 200 answers."""
+"""Ten deliveries of one lead at the same moment make one call and ten 200 responses."""
 import threading
 
 import pytest

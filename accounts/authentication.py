@@ -31,8 +31,11 @@ def url_query(request) -> QueryDict:
     return QueryDict(request.META.get("QUERY_STRING", ""), encoding="utf-8")
 
 
-def key_from_request(request) -> str | None:
-    return request.META.get("HTTP_X_API_KEY") or url_query(request).get("x_api_key") or None
+def key_from_request(request, query: QueryDict | None = None) -> str | None:
+    """Return the key from the header, else from ``query`` (parsed from the URL when not given)."""
+    if request.META.get("HTTP_X_API_KEY"):
+        return request.META["HTTP_X_API_KEY"]
+    return (query if query is not None else url_query(request)).get("x_api_key") or None
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):

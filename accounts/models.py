@@ -120,8 +120,11 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
     def revoke(self) -> None:
-        ApiKey.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=now())
         self.refresh_from_db(fields=["revoked_at"])
+        if self.revoked_at is None:
+            # save(), not update(), so that post_save clears the webhook's lookup cache.
+            self.revoked_at = now()
+            self.save(update_fields=["revoked_at"])
 
     def record_use(self) -> None:
         current = now()

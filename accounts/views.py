@@ -2,6 +2,7 @@
 import logging
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import Http404
@@ -88,5 +89,9 @@ def api_key_revoke(request, key_id: int):
     api_key.revoke()
 
     logger.info("API key %s revoked in workspace %s by user %s", api_key.pk, request.workspace.pk, request.user.pk)
-    messages.success(request, f"Key “{api_key.name}” revoked. Webhooks using it now answer 401.")
+    messages.success(
+        request,
+        f"Key “{api_key.name}” revoked. Webhooks using it answer 401 within "
+        f"{settings.WEBHOOK_LOOKUP_CACHE_SECONDS:g} seconds.",
+    )
     return redirect("api-keys")

@@ -131,7 +131,8 @@ def provider_settings(request, public_id: str | None = None):
 @member_required
 def agent_pause(request, public_id: str):
     agent = _get_agent_for_user(request, public_id)
-    Agent.objects.filter(pk=agent.pk).update(paused=True)
+    agent.paused = True
+    agent.save(update_fields=["paused"])
     logger.info("agent %s paused by user %s", agent.public_id, request.user.pk)
     messages.success(request, f"“{agent.name}” paused. It keeps receiving leads but dials none until resumed.")
     return redirect(_safe_next(request, reverse("agent-settings", args=[agent.public_id])))
@@ -141,7 +142,8 @@ def agent_pause(request, public_id: str):
 @member_required
 def agent_resume(request, public_id: str):
     agent = _get_agent_for_user(request, public_id)
-    Agent.objects.filter(pk=agent.pk).update(paused=False)
+    agent.paused = False
+    agent.save(update_fields=["paused"])
     logger.info("agent %s resumed by user %s", agent.public_id, request.user.pk)
     messages.success(request, f"“{agent.name}” resumed. Due calls are dialled at the next dispatcher run.")
     return redirect(_safe_next(request, reverse("agent-settings", args=[agent.public_id])))

@@ -229,6 +229,10 @@ SPECTACULAR_SETTINGS = {
 # CRM sends for new leads and keeps one leaked key from flooding the call queue.
 API_KEY_RATE_LIMIT = env.int("API_KEY_RATE_LIMIT", default=3000)
 API_KEY_RATE_WINDOW = env.int("API_KEY_RATE_WINDOW", default=60)
+# Seconds each web process keeps the API keys and agents a webhook delivery looks up, which
+# saves three queries per delivery. A key revoked or an agent changed in another process
+# takes effect there within this time; 0 turns the cache off.
+WEBHOOK_LOOKUP_CACHE_SECONDS = env.float("WEBHOOK_LOOKUP_CACHE_SECONDS", default=5.0)
 
 # The rate-limit counters: Redis when the broker is Redis, so every web process shares them;
 # else a file-system cache, shared by the processes of this machine.

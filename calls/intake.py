@@ -3,7 +3,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agents.models import Agent
@@ -117,13 +116,11 @@ def accept_lead(
     rendered = render_variables(
         mappings, fields, FormatContext(timezone=policy.timezone, region=workspace.default_region),
     )
-    try:
-        with transaction.atomic():
-            lead = Lead.objects.create(
-                workspace=workspace, agent=agent, crm=crm, external_id=lead_key(crm_lead_id, phone),
-                fields=fields, received_at=received_at,
-            )
-    except IntegrityError:
+    lead = Lead.objects.create_unless_received(
+        workspace=workspace, agent=agent, crm=crm, external_id=lead_key(crm_lead_id, phone),
+        fields=fields, received_at=received_at,
+    )
+    if lead is None:
         existing = Call.objects.filter(agent=agent, lead__crm=crm, lead__external_id=lead_key(crm_lead_id, phone)).first()
         return IntakeResult(
             "duplicate", "duplicate: this lead was already received for this agent",

@@ -5,7 +5,7 @@ commitment; the broker only carries short-lived "place this attempt now" message
 """
 import secrets
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -13,6 +13,33 @@ from accounts.models import Workspace
 from agents.models import Agent
 from calls.outcomes_catalog import Outcome
 from calls.policy import CallPolicy
+
+
+class LeadManager(models.Manager):
+    def create_unless_received(self, **values) -> "Lead | None":
+        """Insert a lead, or return None when the agent already has one with its crm and external_id.
+
+        One INSERT … ON CONFLICT DO NOTHING statement. Catching IntegrityError instead would
+        need a savepoint, two more round trips on every delivery.
+        """
+        lead = self.model(**values)
+        fields = [field for field in self.model._meta.concrete_fields if not field.primary_key]
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        sql = (
+            f"INSERT INTO {quote(self.model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING RETURNING {quote('id')}"
+        )
+        params = [field.get_db_prep_save(field.pre_save(lead, add=True), connection) for field in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        lead.pk = row[0]
+        lead._state.adding = False
+        lead._state.db = self.db
+        return lead
 
 
 class Lead(models.Model):
@@ -25,6 +52,8 @@ class Lead(models.Model):
     external_id = models.CharField(max_length=120)
     fields = models.JSONField(default=dict)
     received_at = models.DateTimeField(default=timezone.now)
+
+    objects = LeadManager()
 
     class Meta:
         constraints = [

@@ -36,6 +36,14 @@ requires_postgres = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
+def empty_webhook_lookups():
+    """Start each test with an empty webhook lookup cache: rolled-back rows must not be served."""
+    from webhooks import lookups
+
+    lookups.clear()
+
+
+@pytest.fixture(autouse=True)
 def no_real_resolution(monkeypatch):
     """Fail a test that would resolve a real LeadSquared host: tests must reach only local servers.
 

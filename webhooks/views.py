@@ -15,11 +15,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import key_from_request, url_query
-from accounts.models import ApiKey
 from accounts.ratelimit import check_rate
-from agents.models import Agent
 from callkaro.openapi import error_response as schema_error
 from integrations.registry import CRMS
+from webhooks import lookups
 from webhooks.deliveries import DeliveryRecord
 from webhooks.models import WebhookDelivery
 # agent_default_window and summarize moved to webhooks.receive; imported here for existing callers.
@@ -94,7 +93,8 @@ class CrmWebhookView(APIView):
             )
         record.body = raw_body
 
-        api_key = ApiKey.find(key_from_request(request))
+        query = url_query(request)
+        api_key = lookups.find_api_key(key_from_request(request, query))
         if api_key is None:
             return error_response(
                 record, 401, Result.UNAUTHORIZED, "invalid_api_key",
@@ -115,7 +115,6 @@ class CrmWebhookView(APIView):
             return response
         api_key.record_use()
 
-        query = url_query(request)
         crm_type = (query.get("type") or "").strip()
         if crm_type not in CRMS:
             return error_response(
@@ -132,8 +131,7 @@ class CrmWebhookView(APIView):
                 "agent_id is missing; copy the agent's id from its Webhook URL tab and add agent_id=… to the URL.",
                 errors=[{"parameter": "agent_id", "value": None, "message": "agent_id is missing."}],
             )
-        # The join saves the query receive_delivery would make for agent.workspace.
-        agent = Agent.objects.select_related("workspace").filter(public_id=agent_id, workspace=workspace).first()
+        agent = lookups.find_agent(workspace, agent_id)
         if agent is None:
             # The same response whether the agent does not exist or belongs to another workspace.
             return error_response(

@@ -46,7 +46,7 @@ def call_now(call: Call) -> CallAttempt:
         pending = call.attempts.filter(status=CallAttempt.Status.PENDING).order_by("number").first()
         if pending is not None:
             CallAttempt.objects.filter(pk=pending.pk, status=CallAttempt.Status.PENDING).update(
-                status=CallAttempt.Status.QUEUED, scheduled_for=now, queued_at=now, manual=True,
+                status=CallAttempt.Status.QUEUED, scheduled_for=now, queued_at=now, manual=True, resends=0,
             )
             attempt = pending
         else:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from calls.models import CallAttempt
@@ -21,6 +22,8 @@ from integrations.leadsquared.recovery import recover_leadsquared_work
 logger = logging.getLogger(__name__)
 
 Status = CallAttempt.Status
+# The wait before re-sending a lost place_call doubles at most this many times.
+MAX_RESEND_DOUBLINGS = 5
 
 
 def _lock_skipping(queryset):
@@ -39,29 +42,46 @@ def claim_due_attempts(now: datetime, limit: int) -> list[tuple[int, datetime]]:
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             rows = list(_lock_skipping(due)[:limit])
-            CallAttempt.objects.filter(id__in=[row[0] for row in rows]).update(status=Status.QUEUED, queued_at=now)
+            CallAttempt.objects.filter(id__in=[row[0] for row in rows]).update(
+                status=Status.QUEUED, queued_at=now, resends=0,
+            )
             return rows
 
         claimed = []
         for attempt_id, scheduled_for in due[:limit]:
             won = CallAttempt.objects.filter(pk=attempt_id, status=Status.PENDING).update(
-                status=Status.QUEUED, queued_at=now,
+                status=Status.QUEUED, queued_at=now, resends=0,
             )
             if won:
                 claimed.append((attempt_id, scheduled_for))
         return claimed
 
 
+def resend_due(now: datetime) -> Q:
+    """Match queued attempts whose last send is older than their backoff.
+
+    The wait is QUEUED_TIMEOUT after the first send and doubles with each re-send, up to
+    2**MAX_RESEND_DOUBLINGS times. When workers fall behind, a task can wait in the queue
+    longer than QUEUED_TIMEOUT without being lost. A fixed wait would then add a duplicate
+    of every queued attempt each QUEUED_TIMEOUT, so the backlog would keep growing.
+    """
+    timeout = settings.QUEUED_TIMEOUT
+    due = Q(resends__gte=MAX_RESEND_DOUBLINGS, queued_at__lt=now - timedelta(seconds=timeout * 2**MAX_RESEND_DOUBLINGS))
+    for resends in range(MAX_RESEND_DOUBLINGS):
+        due |= Q(resends=resends, queued_at__lt=now - timedelta(seconds=timeout * 2**resends))
+    return due
+
+
 def requeue_stale_queued(now: datetime, limit: int) -> list[int]:
     """Claim again queued attempts whose task never ran (lost by the broker or a worker)."""
     cutoff = now - timedelta(seconds=settings.QUEUED_TIMEOUT)
-    stale = CallAttempt.objects.filter(status=Status.QUEUED, queued_at__lt=cutoff, scheduled_for__lt=cutoff)
+    stale = CallAttempt.objects.filter(resend_due(now), status=Status.QUEUED, scheduled_for__lt=cutoff)
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             ids = list(_lock_skipping(stale.values_list("id", flat=True))[:limit])
         else:
             ids = list(stale.values_list("id", flat=True)[:limit])
-        CallAttempt.objects.filter(id__in=ids, status=Status.QUEUED).update(queued_at=now)
+        CallAttempt.objects.filter(id__in=ids, status=Status.QUEUED).update(queued_at=now, resends=F("resends") + 1)
     if ids:
         logger.warning("re-enqueueing %s queued attempts whose task did not run: %s", len(ids), ids[:20])
     return ids
@@ -118,8 +138,11 @@ def run_dispatcher() -> dict:
         enqueue_place_call(attempt_id, eta=scheduled_for)
 
     requeued = requeue_stale_queued(now, limit)
-    for attempt_id in requeued:
-        enqueue_place_call(attempt_id)
+    unsent = [attempt_id for attempt_id in requeued if not enqueue_place_call(attempt_id)]
+    if unsent:
+        # Nothing reached the queue (the broker is down), so these sends add no duplicate
+        # and must not lengthen the next wait.
+        CallAttempt.objects.filter(id__in=unsent, resends__gt=0).update(resends=F("resends") - 1)
 
     interrupted = close_interrupted_dials(now, limit)
 

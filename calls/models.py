@@ -179,6 +179,9 @@ class CallAttempt(models.Model):
     transient_failures = models.PositiveSmallIntegerField(default=0)
     # Started with the dashboard's "Call now": dials even outside the calling window.
     manual = models.BooleanField(default=False)
+    # Times the dispatcher re-sent place_call because the task had not run within
+    # QUEUED_TIMEOUT; each re-send waits twice as long as the one before.
+    resends = models.PositiveSmallIntegerField(default=0)
     # Last time the polling fallback asked the provider about this call.
     polled_at = models.DateTimeField(null=True, blank=True)
     provider_data = models.JSONField(default=dict, blank=True)

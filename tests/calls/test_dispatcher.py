@@ -87,6 +87,62 @@ def test_lost_queued_task_is_enqueued_again(agent, enqueued, settings):
     assert attempt.queued_at > minutes_ago(1)
 
 
+# (re-sends so far, seconds since the last send, re-sent now?) with QUEUED_TIMEOUT = 60:
+# the wait doubles with each re-send and stops growing after MAX_RESEND_DOUBLINGS (5).
+RESEND_BACKOFF = [
+    (0, 59, False),
+    (0, 61, True),
+    (1, 119, False),
+    (1, 121, True),
+    (2, 239, False),
+    (2, 241, True),
+    (4, 959, False),
+    (4, 961, True),
+    (5, 1919, False),
+    (5, 1921, True),
+    (9, 1919, False),
+    (9, 1921, True),
+]
+
+
+@pytest.mark.parametrize("resends, seconds_since_send, resent", RESEND_BACKOFF)
+def test_resend_waits_double_each_time(agent, enqueued, settings, resends, seconds_since_send, resent):
+    settings.QUEUED_TIMEOUT = 60
+    _, attempt = make_call(agent, status=CallAttempt.Status.QUEUED, scheduled_for=minutes_ago(60))
+    last_send = timezone.now() - timedelta(seconds=seconds_since_send)
+    CallAttempt.objects.filter(pk=attempt.pk).update(queued_at=last_send, resends=resends)
+
+    result = dispatcher.run_dispatcher()
+
+    attempt.refresh_from_db()
+    assert result["requeued"] == int(resent)
+    assert attempt.resends == resends + int(resent)
+
+
+def test_failed_resend_does_not_lengthen_wait(agent, monkeypatch, settings):
+    settings.QUEUED_TIMEOUT = 60
+    monkeypatch.setattr("calls.tasks.enqueue_place_call", lambda attempt_id, eta=None: False)
+    _, attempt = make_call(agent, status=CallAttempt.Status.QUEUED, scheduled_for=minutes_ago(60))
+    CallAttempt.objects.filter(pk=attempt.pk).update(queued_at=minutes_ago(5), resends=1)
+
+    result = dispatcher.run_dispatcher()
+
+    attempt.refresh_from_db()
+    assert result["requeued"] == 1
+    assert attempt.resends == 1
+
+
+def test_claim_resets_resends(agent, enqueued):
+    _, attempt = make_call(agent, status=CallAttempt.Status.PENDING, scheduled_for=minutes_ago(1))
+    CallAttempt.objects.filter(pk=attempt.pk).update(resends=3)
+
+    dispatcher.run_dispatcher()
+
+    attempt.refresh_from_db()
+    assert attempt.status == CallAttempt.Status.QUEUED
+    assert attempt.resends == 0
+
+
 def test_recent_queued_attempt_is_left_alone(agent, enqueued):
     make_call(agent, status=CallAttempt.Status.QUEUED, scheduled_for=timezone.now())
 

@@ -2,8 +2,17 @@
 
 Validation errors keep DRF's field → messages mapping under ``errors`` as well.
 """
+import logging
+
+from django.db import InterfaceError, OperationalError
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait when the database is unavailable.
+DATABASE_RETRY_AFTER = 30
 
 
 def _flatten(detail) -> str:
@@ -14,7 +23,25 @@ def _flatten(detail) -> str:
     return str(detail)
 
 
+def database_unavailable(exc, context) -> Response:
+    """Return a 503 response with Retry-After when the database is unavailable, instead of a bare 500."""
+    view = type(context.get("view")).__name__
+    logger.error("database unavailable in %s, responding 503: %s", view, exc)
+    response = Response(
+        {
+            "error": "database_unavailable",
+            "message": "The database is unavailable, so nothing from this request was stored. "
+            f"Send the request again in {DATABASE_RETRY_AFTER} seconds.",
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return database_unavailable(exc, context)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

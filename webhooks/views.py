@@ -64,6 +64,7 @@ WEBHOOK_PARAMETERS = [
             404: schema_error("No such agent in the API key's workspace."),
             413: schema_error("The body is too large."),
             429: schema_error("Too many requests with this API key; see Retry-After."),
+            503: schema_error("The database is unavailable and nothing was stored; send again after Retry-After."),
         },
         auth=[{"ApiKeyAuth": []}, {}],
     ),

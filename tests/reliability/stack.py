@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -94,6 +95,60 @@ class RedisServer:
                 return sock.recv(16).startswith(b"+PONG")
         except OSError:
             return False
+
+
+def postgres_bin_dir() -> Path | None:
+    """The newest PostgreSQL server binaries installed in Debian's layout, or None."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda path: int(path.parent.parent.name))
+    return candidates[-1].parent if candidates else None
+
+
+class PostgresServer:
+    """A private PostgreSQL server on a free port, in a data directory of its own.
+
+    As root, the server runs as the ``postgres`` user, because PostgreSQL refuses to run as
+    root. Durability is turned off (fsync), since the test only needs the server to stop
+    and start.
+    """
+
+    def __init__(self):
+        self.port = free_port()
+        self.bin_dir = postgres_bin_dir()
+        # Not under pytest's tmp_path: that directory is private to root, out of the postgres user's reach.
+        self.workdir = Path(tempfile.mkdtemp(prefix="callkaro-postgres-"))
+        self.data_dir = self.workdir / "data"
+        self.log_file = self.workdir / "postgres.log"
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/callkaro"
+
+    def _run(self, *command: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        finished = subprocess.run(prefix + list(command), capture_output=True, text=True, timeout=120)
+        if finished.returncode != 0:
+            raise RuntimeError(f"{command[0]} failed with exit status {finished.returncode}: {finished.stderr.strip()}")
+
+    def create(self) -> "PostgresServer":
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, "postgres")
+        self._run(str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", "postgres", "--auth=trust", "--no-sync")
+        self.start()
+        self._run(str(self.bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "callkaro")
+        return self
+
+    def start(self) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.workdir} -c fsync=off"
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_file), "-o", options, "-w", "start")
+
+    def stop(self) -> None:
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        """Stop the server if it runs, and delete its directory."""
+        if (self.data_dir / "postmaster.pid").exists():
+            self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 class Stack:

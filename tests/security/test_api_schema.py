@@ -21,7 +21,7 @@ def test_schema_documents_webhook_and_api():
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert set(paths) == {"/call/crm-webhook", "/api/v1/calls", "/api/v1/calls/{call_id}"}
-    assert set(paths["/call/crm-webhook"]["post"]["responses"]) == {"200", "400", "401", "404", "413", "429"}
+    assert set(paths["/call/crm-webhook"]["post"]["responses"]) == {"200", "400", "401", "404", "413", "429", "503"}
     assert "ApiKeyAuth" in response.json()["components"]["securitySchemes"]
 
 

@@ -43,8 +43,8 @@ def insert_attempts(agent: Agent, count: int, scheduled_for: datetime) -> None:
         cursor.execute(
             """INSERT INTO calls_callattempt (number, status, outcome, scheduled_for, provider, provider_call_id,
                                               transcript, summary, recording_url, end_reason, error,
-                                              transient_failures, manual, provider_data, created_at, call_id)
-               SELECT 1, 'pending', '', %s, '', '', '', '', '', '', '', 0, false, '{}', now(), call.id
+                                              transient_failures, resends, manual, provider_data, created_at, call_id)
+               SELECT 1, 'pending', '', %s, '', '', '', '', '', '', '', 0, 0, false, '{}', now(), call.id
                FROM calls_call AS call JOIN calls_lead AS lead ON lead.id = call.lead_id
                WHERE lead.agent_id = %s AND lead.external_id LIKE %s""",
             [scheduled_for, agent.pk, tag + "%"],

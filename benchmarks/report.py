@@ -8,16 +8,19 @@ WHEN_MISSED = {
     "ingest": (
         "The bare view is almost free, so the ratio compares a delivery with gunicorn's own cost per "
         "request. The CPU figures under Method bound it: with gunicorn CPU-bound, the throughput ratio "
-        "cannot exceed the CPU ratio. A one-off cProfile run of the view in Django's test client (not part "
-        "of make bench; this machine, 2026-12-04, 8.8 ms per delivery) showed where the time goes: 11 database "
-        "round trips (listed below, the COMMIT waiting on a WAL flush), the ORM compiling five statements, "
-        "the API-key lookup with its connection health check (2.3 ms), and the publish of place_call to "
-        "Redis after commit (1.6 ms). A ratio of 0.4 needs a delivery to cost about 2.5 bare requests. What would close "
-        "it: one INSERT … ON CONFLICT DO NOTHING RETURNING for the lead instead of savepoint, insert and "
-        "release (2 round trips); a short per-process cache of key → workspace and agent → mappings "
-        "(3 round trips, at the cost of revocations and agent edits taking effect seconds later); lead, "
-        "call and attempt written in one statement. Turning off synchronous_commit would also help and is "
-        "ruled out, because an answered lead must survive a crash."
+        "cannot exceed the CPU ratio, so 0.4 needs a delivery to cost about 2.5 bare requests, near 1.2 ms "
+        "of CPU. Already done: the API key and the agent with its mappings come from a per-process cache "
+        "(webhooks/lookups.py, 5 s), and the lead is inserted with ON CONFLICT DO NOTHING instead of "
+        "inside a savepoint. That took a delivery from 12 database round trips to 6, and its in-process "
+        "CPU from 6.3 to 7.2 ms to 3.4 to 3.6 ms (benchmarks/profile_delivery.py, two runs each on "
+        "2026-12-04, commit 6870bba against the cached version). Its --profile listing shows where the "
+        "rest goes: the ORM building and running the call and attempt INSERTs (about 30%), Celery building "
+        "and publishing place_call to Redis (20%), the delivery-log INSERT (12%) and the COMMIT. What would "
+        "close the gap is leaving the ORM and Celery on this path: lead, call, attempt and log row written "
+        "by one hand-written statement, and place_call pushed to Redis without Celery's message building, "
+        "or left to the dispatcher at the cost of up to DISPATCH_INTERVAL of latency. Each would duplicate "
+        "logic that the rest of the product keeps in one place, so neither was done. Turning off "
+        "synchronous_commit is ruled out, because an answered lead must survive a crash."
     ),
     "ingest_p99_ms": (
         "At half the maximum rate the tail comes from CPU contention on two cores shared by four gunicorn "
@@ -122,7 +125,8 @@ def write_report(path: Path, results: dict, host: dict, started: datetime, targe
         f"   CPU per request in one gunicorn worker, 300 requests sent one at a time: "
         f"**{ingest['cpu']['webhook']:.2f} ms per delivery, {ingest['cpu']['bare']:.2f} ms per bare request** "
         f"(ratio {ingest['cpu']['bare'] / ingest['cpu']['webhook']:.2f}); CPU time moves far less with the "
-        "machine's load than throughput does (5.8 to 7.8 ms per delivery across runs on 2026-12-04), and it bounds the throughput ratio on any machine where gunicorn is CPU-bound.",
+        "machine's load than throughput does, and it bounds the throughput ratio on any machine where "
+        "gunicorn is CPU-bound.",
         f"   A delivery costs **{ingest['queries']['round_trips']} database round trips**, counting BEGIN, "
         f"COMMIT and savepoints: {', '.join(ingest['queries']['statements'])}.",
         f"2. **Dispatch.** {results['dispatch']['count']:,} due attempts claimed by `run_dispatcher()` "

@@ -4,7 +4,8 @@ import phonenumbers
 from django import forms
 
 from accounts.models import Workspace
-from integrations.hosts import InvalidHost, normalize_host
+from integrations.leadsquared.errors import HostNotAllowed
+from integrations.leadsquared.hosts import normalize_host
 
 
 class LeadSquaredConnectForm(forms.Form):
@@ -39,8 +40,8 @@ class LeadSquaredConnectForm(forms.Form):
     def clean_host(self):
         try:
             return normalize_host(self.cleaned_data["host"])
-        except InvalidHost as error:
-            raise forms.ValidationError(str(error)) from None
+        except HostNotAllowed as error:
+            raise forms.ValidationError(error.message) from None
 
 
 def _timezone_choices():

@@ -1,7 +1,13 @@
-"""The Connect form's reading of the Host URL (``integrations.hosts``)."""
+"""The Connect form's Host URL field, which applies the client's host rules."""
 import pytest
 
-from integrations.hosts import InvalidHost, normalize_host
+from integrations.forms import LeadSquaredConnectForm
+
+
+def host_errors(raw: str) -> list[str]:
+    form = LeadSquaredConnectForm(data={"host": raw, "access_key": "u$access", "secret_key": "secret"})
+    form.is_valid()
+    return form.errors.get("host", [])
 
 
 @pytest.mark.parametrize(
@@ -11,10 +17,15 @@ from integrations.hosts import InvalidHost, normalize_host
         ("api-in21.leadsquared.com", "api-in21.leadsquared.com"),
         ("https://API.LeadSquared.com/", "api.leadsquared.com"),
         ("  https://api-us11.leadsquared.com  ", "api-us11.leadsquared.com"),
+        # With the API version path, which the client adds itself.
+        ("https://api.leadsquared.com/v2/", "api.leadsquared.com"),
     ],
 )
-def test_normalize_host_accepts(raw, expected):
-    assert normalize_host(raw) == expected
+def test_form_accepts_host(raw, expected):
+    form = LeadSquaredConnectForm(data={"host": raw, "access_key": "u$access", "secret_key": "secret"})
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["host"] == expected
 
 
 @pytest.mark.parametrize(
@@ -25,16 +36,21 @@ def test_normalize_host_accepts(raw, expected):
         "https://leadsquared.com.example.org",
         "https://user:pass@api.leadsquared.com",
         "https://api.leadsquared.com:444",
-        "https://api.leadsquared.com/v2",
+        "https://api.leadsquared.com/v3",
         "https://api.leadsquared.com?x=1",
         "https://169.254.169.254",
         "https://localhost",
         "ftp://api.leadsquared.com",
         "https://-bad-.leadsquared.com",
-        "",
     ],
 )
-def test_normalize_host_rejects(raw):
-    with pytest.raises(InvalidHost) as error:
-        normalize_host(raw)
-    assert "leadsquared.com" in str(error.value) or "Host URL" in str(error.value)
+def test_form_rejects_host(raw):
+    errors = host_errors(raw)
+
+    assert len(errors) == 1
+    assert repr(raw) in errors[0]
+    assert "api-in21.leadsquared.com" in errors[0]
+
+
+def test_form_requires_host():
+    assert host_errors("") == ["Enter the Host URL, e.g. https://api-in21.leadsquared.com."]

@@ -39,11 +39,11 @@ def test_connect_page_never_shows_keys(owner_client, connection):
 @pytest.mark.parametrize(
     ("host", "message"),
     [
-        ("http://api-in21.leadsquared.com", "does not use https"),
-        ("https://evil.example.com", "is not a LeadSquared API host"),
-        ("https://api-in21.leadsquared.com/v2/", "has more than a host"),
-        ("https://api-in21.leadsquared.com:8443", "has more than a host"),
-        ("https://127.0.0.1", "is not a LeadSquared API host"),
+        ("http://api-in21.leadsquared.com", "LeadSquared is called over https:// only"),
+        ("https://evil.example.com", "only hosts under leadsquared.com can be called"),
+        ("https://api-in21.leadsquared.com/v2/leads", "it has the path /v2/leads"),
+        ("https://api-in21.leadsquared.com:8443", "remove the :port"),
+        ("https://127.0.0.1", "it is an IP address"),
         ("", "Enter the Host URL"),
     ],
 )

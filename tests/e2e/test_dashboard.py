@@ -77,7 +77,7 @@ def test_connect_rejects_http_host(page, workspace):
     page.fill("#id_secret_key", "b")
     page.click("button:has-text('Connect')")
 
-    expect(page.locator(".errorlist")).to_contain_text("does not use https")
+    expect(page.locator(".errorlist")).to_contain_text("LeadSquared is called over https:// only")
 
 
 def test_add_variable_and_preview(page, agent):

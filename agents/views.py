@@ -127,26 +127,30 @@ def provider_settings(request, public_id: str | None = None):
     return render(request, "agents/_provider_settings.html", ctx)
 
 
+def _set_paused(request, public_id: str, paused: bool, message: str):
+    agent = _get_agent_for_user(request, public_id)
+    agent.paused = paused
+    # save(), not update(), so that post_save clears the webhook's lookup cache.
+    agent.save(update_fields=["paused"])
+    logger.info("agent %s %s by user %s", agent.public_id, "paused" if paused else "resumed", request.user.pk)
+    messages.success(request, message.format(name=agent.name))
+    return redirect(_safe_next(request, reverse("agent-settings", args=[agent.public_id])))
+
+
 @require_POST
 @member_required
 def agent_pause(request, public_id: str):
-    agent = _get_agent_for_user(request, public_id)
-    agent.paused = True
-    agent.save(update_fields=["paused"])
-    logger.info("agent %s paused by user %s", agent.public_id, request.user.pk)
-    messages.success(request, f"“{agent.name}” paused. It keeps receiving leads but dials none until resumed.")
-    return redirect(_safe_next(request, reverse("agent-settings", args=[agent.public_id])))
+    return _set_paused(
+        request, public_id, True, "“{name}” paused. It keeps receiving leads but dials none until resumed.",
+    )
 
 
 @require_POST
 @member_required
 def agent_resume(request, public_id: str):
-    agent = _get_agent_for_user(request, public_id)
-    agent.paused = False
-    agent.save(update_fields=["paused"])
-    logger.info("agent %s resumed by user %s", agent.public_id, request.user.pk)
-    messages.success(request, f"“{agent.name}” resumed. Due calls are dialled at the next dispatcher run.")
-    return redirect(_safe_next(request, reverse("agent-settings", args=[agent.public_id])))
+    return _set_paused(
+        request, public_id, False, "“{name}” resumed. Due calls are dialled at the next dispatcher run.",
+    )
 
 
 def _safe_next(request, default: str) -> str:

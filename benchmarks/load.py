@@ -18,12 +18,15 @@ class Target:
     lead_body: bool
 
 
-def _body(target: Target) -> bytes:
-    if not target.lead_body:
-        return b'{"ProspectID": "bare"}'
+def new_lead_body() -> bytes:
+    """Return a lead with a new ProspectID and every field the benchmark agent maps."""
     return json.dumps({
         "ProspectID": str(uuid.uuid4()), "FirstName": "Bench", "Phone": "+919000000001", "mx_City": "Pune",
     }).encode()
+
+
+def _body(target: Target) -> bytes:
+    return new_lead_body() if target.lead_body else b'{"ProspectID": "bare"}'
 
 
 def send(target: Target) -> tuple[int, float]:

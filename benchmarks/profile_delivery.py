@@ -10,15 +10,14 @@ The profiler slows every call, so its times are for comparing parts, not for abs
 import argparse
 import cProfile
 import io
-import json
 import pstats
 import sys
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.load import new_lead_body  # noqa: E402
 from benchmarks.run import prepare_database, purge_queue, setup_django  # noqa: E402
 
 
@@ -33,10 +32,7 @@ def environ(path: str, query: str, body: bytes) -> dict:
 
 def send(handler, path: str, query: str, count: int) -> None:
     for _ in range(count):
-        body = json.dumps({
-            "ProspectID": str(uuid.uuid4()), "FirstName": "Bench", "Phone": "+919000000001", "mx_City": "Pune",
-        }).encode()
-        response = handler(environ(path, query, body), lambda status, headers: None)
+        response = handler(environ(path, query, new_lead_body()), lambda status, headers: None)
         b"".join(response)
         response.close()
 

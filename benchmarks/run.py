@@ -62,21 +62,18 @@ def purge_queue() -> None:
 
 def queries_per_delivery(agent, key) -> dict:
     """Database round trips of one delivery (BEGIN, COMMIT and savepoints included)."""
-    import json
-    import uuid
-
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from benchmarks.load import new_lead_body
 
     client = Client(HTTP_HOST="127.0.0.1")
     url = f"/call/crm-webhook?agent_id={agent.public_id}&type=leadsquared&x_api_key={key}"
     counts = []
     for _ in range(5):
-        # Every mapped field present, as in the load generator's body, so no LeadSquared lookup is planned.
-        body = json.dumps({"ProspectID": str(uuid.uuid4()), "Phone": "+919000000001", "FirstName": "Q", "mx_City": "Pune"})
         with CaptureQueriesContext(connection) as captured:
-            client.post(url, body, content_type="application/json")
+            client.post(url, new_lead_body(), content_type="application/json")
         counts.append(len(captured.captured_queries))
     statements = [query["sql"].split()[0] for query in captured.captured_queries]
     return {"round_trips": min(counts), "statements": statements}

@@ -58,7 +58,7 @@ def claim_due_attempts(now: datetime, limit: int) -> list[tuple[int, datetime]]:
 
 
 def resend_due(now: datetime) -> Q:
-    """Match queued attempts whose last send is older than their backoff.
+    """Return a filter for queued attempts whose last send is older than their backoff.
 
     The wait is QUEUED_TIMEOUT after the first send and doubles with each re-send, up to
     2**MAX_RESEND_DOUBLINGS times. When workers fall behind, a task can wait in the queue

@@ -180,7 +180,7 @@ class CallAttempt(models.Model):
     # Started with the dashboard's "Call now": dials even outside the calling window.
     manual = models.BooleanField(default=False)
     # Times the dispatcher re-sent place_call because the task had not run within
-    # QUEUED_TIMEOUT; each re-send waits twice as long as the one before.
+    # QUEUED_TIMEOUT. Each re-send waits twice as long as the one before.
     resends = models.PositiveSmallIntegerField(default=0)
     # Last time the polling fallback asked the provider about this call.
     polled_at = models.DateTimeField(null=True, blank=True)

@@ -15,7 +15,7 @@ from django.conf import settings
 from accounts.models import ApiKey, hash_api_key
 from agents.models import Agent
 
-# Entries kept before the whole cache is dropped; one entry per key and per agent in use.
+# Maximum entries before the whole cache is dropped. Each key and each agent in use takes one.
 MAX_ENTRIES = 10_000
 
 _entries: dict[tuple, tuple[float, object]] = {}

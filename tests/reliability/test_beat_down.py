@@ -1,5 +1,5 @@
-"""Beat down: no dispatcher runs. A lead due now is still dialled, because the webhook enqueues
-it itself; its retry waits in the database and is dialled once the dispatcher runs again."""
+"""Beat down, so no dispatcher runs. A lead due now is still dialled, because the webhook enqueues
+it itself. Its retry waits in the database until the dispatcher runs again."""
 import time
 
 import pytest
@@ -16,7 +16,7 @@ pytestmark = [requires_server_database, pytest.mark.slow]
 
 # 0.0003 hours: the retry gap, compressed to 1.08 seconds.
 GAP_HOURS = 0.0003
-# A simulator number that never answers.
+# A simulator number whose calls always end as no_answer.
 NO_ANSWER_PHONE = "+919999900001"
 
 

@@ -1,5 +1,5 @@
-"""PostgreSQL outage: while the database is down the webhook and the API answer 503 with
-Retry-After and store nothing; once it is back, gunicorn accepts leads again without a restart.
+"""PostgreSQL outage. While the database is down, the webhook and the API respond 503 with
+Retry-After and store nothing. Once it is back, gunicorn accepts leads again without a restart.
 
 The test starts its own PostgreSQL server on a free port and stops it; the shared server is
 never touched.

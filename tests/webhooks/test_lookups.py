@@ -1,4 +1,4 @@
-"""The webhook's per-process cache of API keys and agents: what it serves and when it forgets."""
+"""The webhook's per-process cache of API keys and agents: what it returns and when its entries are dropped."""
 import json
 import uuid
 

@@ -13,6 +13,10 @@ from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, ag
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+# Set while the session's in-process Celery worker runs (see celery_session_worker).
+_session_worker_running = False
+
+
 def pytest_sessionstart(session):
     broker_dir = Path(settings.VAR_DIR) / "broker"
     if broker_dir.exists():
@@ -105,7 +109,12 @@ def celery_session_worker(django_db_setup, django_db_blocker):
             app, pool="threads", concurrency=4, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10,
             queues=[settings.CELERY_TASK_DEFAULT_QUEUE, settings.LEADSQUARED_TASK_QUEUE],
         ) as worker:
-            yield worker
+            global _session_worker_running
+            _session_worker_running = True
+            try:
+                yield worker
+            finally:
+                _session_worker_running = False
         connection.close()
 
 
@@ -130,8 +139,22 @@ def drain_worker(timeout: float = 15.0) -> None:
         time.sleep(0.05)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Drain the session's worker before any fixture of the test is torn down.
+
+    Any transactional test can commit a lead due now, whose place_call the session's worker
+    then picks up even if the test never asked for the worker. Draining here, before the
+    database fixture's flush, keeps that task from deadlocking with the flush's TRUNCATE.
+    """
+    if _session_worker_running:
+        drain_worker()
+
+
 @pytest.fixture
 def celery_worker(transactional_db, celery_session_worker):
-    """The session's worker, for a test whose rows it must see (committed transactions)."""
-    yield celery_session_worker
-    drain_worker()
+    """The session's worker, for a test whose rows it must see (committed transactions).
+
+    pytest_runtest_teardown drains it after the test.
+    """
+    return celery_session_worker
